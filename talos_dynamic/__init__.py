@@ -1,0 +1,59 @@
+"""talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it."""
+
+from . import errors
+from .binding import AmbiguousOperationError, NameClashWarning
+from .client import BoundOperation, Client, PreparedCall
+from .errors import (
+    ApiError,
+    BadRequest,
+    ConfigurationError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestValidationError,
+    ResponseValidationError,
+    ServerError,
+    SpecError,
+    TalosDynamicError,
+    TooManyRequests,
+    TransportError,
+    Unauthorized,
+    Violation,
+)
+from .naming import snake_case
+from .prepare import PreparedRequest
+from .results import HttpInfo, Result, ResultList
+from .rpc_status import RpcStatus, decode_status
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousOperationError",
+    "ApiError",
+    "BadRequest",
+    "BoundOperation",
+    "Client",
+    "ConfigurationError",
+    "Conflict",
+    "Forbidden",
+    "HttpInfo",
+    "NameClashWarning",
+    "NotFound",
+    "PreparedCall",
+    "PreparedRequest",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "Result",
+    "ResultList",
+    "RpcStatus",
+    "ServerError",
+    "SpecError",
+    "TalosDynamicError",
+    "TooManyRequests",
+    "TransportError",
+    "Unauthorized",
+    "Violation",
+    "decode_status",
+    "errors",
+    "snake_case",
+]

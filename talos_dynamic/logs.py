@@ -1,0 +1,31 @@
+"""The library's logger and the masked one-line renderings of requests and responses."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from .masking import mask_json
+
+logger = logging.getLogger("talos_dynamic")
+
+
+def body_preview(body: bytes | None, content_type: str, secrets: frozenset[str] = frozenset(),
+                 limit: int | None = 500) -> str:
+    """A body as text for logs and curl lines: JSON with secret fields masked, other bodies summarised."""
+    if not body:
+        return ""
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        try:
+            text = json.dumps(mask_json(json.loads(body), secrets), ensure_ascii=False, separators=(",", ":"))
+        except ValueError:
+            text = f"<{len(body)} bytes, not valid JSON>"
+    elif base.startswith("text/") or base == "application/x-www-form-urlencoded":
+        text = "<form or text body, %d bytes>" % len(body) if secrets or base.endswith("urlencoded") else \
+            body.decode("utf-8", "replace")
+    else:
+        text = f"<{len(body)} bytes of {base or 'unknown type'}>"
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text

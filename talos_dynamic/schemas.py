@@ -1,0 +1,84 @@
+"""Reading schemas: object properties (through allOf), secret fields, component names."""
+
+from __future__ import annotations
+
+from .refs import Located, Resolver
+
+
+def object_properties(resolver: Resolver, schema: Located | None) -> tuple[dict[str, Located], set[str]]:
+    """The properties of an object schema (allOf members merged) and its required names."""
+    properties: dict[str, Located] = {}
+    required: set[str] = set()
+    _collect(resolver, schema, properties, required, seen=set())
+    return properties, required
+
+
+def _collect(resolver: Resolver, schema: Located | None, properties: dict[str, Located], required: set[str],
+             seen: set[str]) -> None:
+    if schema is None:
+        return
+    schema = resolver.resolve(schema)
+    if schema.ref in seen or not isinstance(schema.value, dict):
+        return
+    seen.add(schema.ref)
+    props = schema.get("properties")
+    if props is not None and isinstance(props.value, dict):
+        for name in props.value:
+            properties.setdefault(name, props.child(name))
+    if isinstance(schema.value.get("required"), list):
+        required.update(r for r in schema.value["required"] if isinstance(r, str))
+    members = schema.get("allOf")
+    if members is not None and isinstance(members.value, list):
+        for index in range(len(members.value)):
+            _collect(resolver, members.child(index), properties, required, seen)
+
+
+def is_object_schema(resolver: Resolver, schema: Located | None) -> bool:
+    """True when the schema describes a JSON object with named properties."""
+    if schema is None:
+        return False
+    properties, _ = object_properties(resolver, schema)
+    return bool(properties)
+
+
+def schema_name(schema: Located | None) -> str | None:
+    """The component name when the schema is a $ref to components/schemas, else None."""
+    if schema is None or not isinstance(schema.value, dict):
+        return None
+    ref = schema.value.get("$ref")
+    if isinstance(ref, str) and "/components/schemas/" in ref:
+        return ref.rsplit("/", 1)[1]
+    return None
+
+
+def secret_fields(resolver: Resolver, schema: Located | None, depth: int = 6) -> frozenset[str]:
+    """Names of properties that are writeOnly or `format: password`, anywhere reachable in a schema."""
+    found: set[str] = set()
+    _secrets(resolver, schema, found, depth, seen=set())
+    return frozenset(found)
+
+
+def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth: int, seen: set[str]) -> None:
+    if schema is None or depth < 0:
+        return
+    schema = resolver.resolve(schema)
+    if schema.ref in seen or not isinstance(schema.value, dict):
+        return
+    seen.add(schema.ref)
+    props = schema.get("properties")
+    if props is not None and isinstance(props.value, dict):
+        for name in props.value:
+            prop = resolver.resolve(props.child(name))
+            if isinstance(prop.value, dict) and (prop.value.get("writeOnly") is True
+                                                 or prop.value.get("format") == "password"):
+                found.add(name.lower())
+            _secrets(resolver, prop, found, depth - 1, seen)
+    for key in ("items", "additionalProperties"):
+        child = schema.get(key)
+        if child is not None and isinstance(child.value, dict):
+            _secrets(resolver, child, found, depth - 1, seen)
+    for key in ("allOf", "oneOf", "anyOf"):
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list):
+            for index in range(len(members.value)):
+                _secrets(resolver, members.child(index), found, depth - 1, seen)
