@@ -1,0 +1,265 @@
+"""The server's state: issued keys in memory, with the Talos behaviour (idempotency, paging, revocation)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .credentials import SecretFactory
+
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)")
+_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+_FILTER = re.compile(r'\s*(actor_id|name|status)\s*=\s*("([^"]*)"|[A-Za-z0-9_\-.]+)\s*')
+MUTABLE_FIELDS = ("name", "scopes", "metadata")
+
+
+class StoreError(Exception):
+    """A request the store refuses: gRPC status name, ErrorInfo reason and a message."""
+
+    def __init__(self, status: str, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.reason, self.message = status, reason, message
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """A Go-style duration ("720h", "1h30m", "3600s") as a timedelta."""
+    pos, seconds = 0, 0.0
+    for match in _DURATION.finditer(text):
+        if match.start() != pos:
+            break
+        seconds += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    if pos != len(text) or not text or seconds <= 0:
+        raise StoreError("INVALID_ARGUMENT", "TTL_INVALID", f"ttl {text!r} is not a positive duration like 720h")
+    return dt.timedelta(seconds=seconds)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """RFC 3339 in UTC with a Z."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class IssuedKey:
+    """One issued key; the secret itself is not kept, only its identifier."""
+
+    key_id: str
+    identifier: str
+    name: str
+    actor_id: str
+    scopes: list[str]
+    metadata: dict[str, Any]
+    create_time: dt.datetime
+    update_time: dt.datetime
+    expire_time: dt.datetime | None
+    revoked: bool = False
+    revocation_reason: str | None = None
+    revocation_description: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def status(self, now: dt.datetime) -> str:
+        if self.revoked:
+            return "KEY_STATUS_REVOKED"
+        if self.expire_time is not None and self.expire_time <= now:
+            return "KEY_STATUS_EXPIRED"
+        return "KEY_STATUS_ACTIVE"
+
+    def to_json(self, now: dt.datetime) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "key_id": self.key_id,
+            "name": self.name,
+            "actor_id": self.actor_id,
+            "scopes": list(self.scopes),
+            "status": self.status(now),
+            "metadata": dict(self.metadata),
+            "create_time": timestamp(self.create_time),
+            "update_time": timestamp(self.update_time),
+        }
+        if self.expire_time is not None:
+            out["expire_time"] = timestamp(self.expire_time)
+        if self.revocation_reason:
+            out["revocation_reason"] = self.revocation_reason
+        if self.revocation_description:
+            out["revocation_description"] = self.revocation_description
+        return out
+
+
+class KeyStore:
+    """Thread-safe in-memory keys."""
+
+    def __init__(self, secrets: SecretFactory | None = None) -> None:
+        self.secrets = secrets or SecretFactory()
+        self._lock = threading.Lock()
+        self._keys: dict[str, IssuedKey] = {}
+        self._by_identifier: dict[str, str] = {}
+        self._by_request_id: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def _get(self, key_id: str) -> IssuedKey:
+        key = self._keys.get(key_id)
+        if key is None:
+            raise StoreError("NOT_FOUND", "API_KEY_NOT_FOUND", f"issued API key {key_id!r} not found")
+        return key
+
+    def _new_key(self, body: dict[str, Any], now: dt.datetime) -> tuple[IssuedKey, str]:
+        identifier, secret = self.secrets.new()
+        ttl = body.get("ttl")
+        key = IssuedKey(
+            key_id=str(uuid.uuid4()),
+            identifier=identifier,
+            name=body.get("name", ""),
+            actor_id=body["actor_id"],
+            scopes=list(body.get("scopes") or []),
+            metadata=dict(body.get("metadata") or {}),
+            create_time=now,
+            update_time=now,
+            expire_time=now + parse_duration(ttl) if ttl else None,
+        )
+        self._keys[key.key_id] = key
+        self._by_identifier[identifier] = key.key_id
+        return key, secret
+
+    def issue(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not body.get("actor_id"):
+            raise StoreError("INVALID_ARGUMENT", "ACTOR_ID_REQUIRED", "actor_id is required")
+        request_id = body.get("request_id")
+        if request_id is not None and len(request_id) > 36:
+            raise StoreError("INVALID_ARGUMENT", "REQUEST_ID_INVALID", "request_id is longer than 36 characters")
+        with self._lock:
+            if request_id and request_id in self._by_request_id:
+                return self._by_request_id[request_id]
+            now = self.now()
+            key, secret = self._new_key(body, now)
+            answer = {"issued_api_key": key.to_json(now), "secret": secret}
+            if request_id:
+                self._by_request_id[request_id] = answer
+            return answer
+
+    def get(self, key_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self._get(key_id).to_json(self.now())
+
+    def list(self, page_size: int | None, page_token: str | None, filter_text: str | None) -> dict[str, Any]:
+        conditions = _parse_filter(filter_text or "")
+        size = page_size or 50
+        try:
+            offset = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
+        except ValueError:
+            raise StoreError("INVALID_ARGUMENT", "PAGE_TOKEN_INVALID", "page_token is not valid") from None
+        with self._lock:
+            now = self.now()
+            rows = [k.to_json(now) for k in self._keys.values()]
+        rows = [r for r in rows if all(r.get(f) == v for f, v in conditions)]
+        page = rows[offset: offset + size]
+        more = offset + size < len(rows)
+        token = base64.urlsafe_b64encode(str(offset + size).encode()).decode() if more else ""
+        return {"issued_api_keys": page, "next_page_token": token}
+
+    def update(self, key_id: str, body: dict[str, Any], update_mask: str | None) -> dict[str, Any]:
+        fields = [f.strip() for f in update_mask.split(",") if f.strip()] if update_mask else \
+            [f for f in MUTABLE_FIELDS if f in body]
+        unknown = [f for f in fields if f not in MUTABLE_FIELDS]
+        if unknown:
+            raise StoreError("INVALID_ARGUMENT", "UPDATE_MASK_INVALID",
+                             f"update_mask names fields that cannot be updated: {', '.join(unknown)}")
+        with self._lock:
+            key = self._get(key_id)
+            now = self.now()
+            if key.status(now) != "KEY_STATUS_ACTIVE":
+                raise StoreError("FAILED_PRECONDITION", "API_KEY_NOT_ACTIVE", "only an active key can be updated")
+            for name in fields:
+                default: Any = {"name": "", "scopes": [], "metadata": {}}[name]
+                setattr(key, name, body.get(name, default))
+            key.update_time = now
+            return key.to_json(now)
+
+    def rotate(self, key_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            old = self._get(key_id)
+            now = self.now()
+            if old.status(now) != "KEY_STATUS_ACTIVE":
+                raise StoreError("FAILED_PRECONDITION", "API_KEY_NOT_ACTIVE", "only an active key can be rotated")
+            inherited = {"name": old.name, "actor_id": old.actor_id, "scopes": old.scopes,
+                         "metadata": old.metadata, **{k: v for k, v in body.items() if k in MUTABLE_FIELDS}}
+            if "ttl" in body:
+                inherited["ttl"] = body["ttl"]
+            new, secret = self._new_key(inherited, now)
+            if "ttl" not in body:
+                new.expire_time = old.expire_time
+            self._revoke(old, "REVOCATION_REASON_SUPERSEDED", None, now)
+            return {"issued_api_key": new.to_json(now), "secret": secret, "old_issued_api_key": old.to_json(now)}
+
+    def revoke(self, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
+        reason = reason or "REVOCATION_REASON_UNSPECIFIED"
+        if description and reason != "REVOCATION_REASON_PRIVILEGE_WITHDRAWN":
+            raise StoreError("INVALID_ARGUMENT", "REVOCATION_DESCRIPTION_NOT_ALLOWED",
+                             "description is only allowed with REVOCATION_REASON_PRIVILEGE_WITHDRAWN")
+        with self._lock:
+            key = self._get(key_id)
+            if not key.revoked:
+                self._revoke(key, reason, description, self.now())
+        return {}
+
+    @staticmethod
+    def _revoke(key: IssuedKey, reason: str, description: str | None, now: dt.datetime) -> None:
+        key.revoked, key.revocation_reason, key.revocation_description = True, reason, description
+        key.update_time = now
+
+    def verify(self, credential: str) -> tuple[dict[str, Any], IssuedKey | None]:
+        """The verify answer (200 in every case) and the key when it is active."""
+        identifier, error = self.secrets.parse(credential)
+        key = None
+        if identifier is not None:
+            with self._lock:
+                key_id = self._by_identifier.get(identifier)
+                key = self._keys.get(key_id) if key_id else None
+            if key is None:
+                error = "VERIFICATION_ERROR_NOT_FOUND"
+        now = self.now()
+        if key is not None:
+            status = key.status(now)
+            error = {"KEY_STATUS_REVOKED": "VERIFICATION_ERROR_REVOKED",
+                     "KEY_STATUS_EXPIRED": "VERIFICATION_ERROR_EXPIRED"}.get(status)
+        if error:
+            answer: dict[str, Any] = {"is_active": False, "is_valid": False, "error_code": error,
+                                      "error_message": _VERIFY_MESSAGES[error]}
+            if key is not None:
+                answer.update(key_id=key.key_id, actor_id=key.actor_id, status=key.status(now))
+            return answer, None
+        answer = {"is_active": True, "is_valid": True, "key_id": key.key_id, "actor_id": key.actor_id,
+                  "scopes": list(key.scopes), "status": key.status(now),
+                  "error_code": "VERIFICATION_ERROR_UNSPECIFIED"}
+        if key.expire_time is not None:
+            answer["expire_time"] = timestamp(key.expire_time)
+        return answer, key
+
+
+_VERIFY_MESSAGES = {
+    "VERIFICATION_ERROR_INVALID_FORMAT": "the credential is not a Talos API key",
+    "VERIFICATION_ERROR_SIGNATURE_INVALID": "the credential's checksum does not match",
+    "VERIFICATION_ERROR_NOT_FOUND": "no key matches the credential",
+    "VERIFICATION_ERROR_REVOKED": "the key has been revoked",
+    "VERIFICATION_ERROR_EXPIRED": "the key has expired",
+}
+
+
+def _parse_filter(text: str) -> list[tuple[str, str]]:
+    if not text.strip():
+        return []
+    conditions = []
+    for part in re.split(r"\s+AND\s+", text.strip()):
+        match = _FILTER.fullmatch(part)
+        if match is None:
+            raise StoreError("INVALID_ARGUMENT", "FILTER_INVALID",
+                             f"cannot read filter {part!r}; use actor_id=\"x\", name=\"x\" or status=KEY_STATUS_...")
+        value = match.group(3) if match.group(3) is not None else match.group(2)
+        conditions.append((match.group(1), value))
+    return conditions
