@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .bodies import JSON, media_kind
+from .bodies import FORM, JSON, MULTIPART, media_kind
 from .naming import argument_name
 from .operations import Operation, Parameter
 from .refs import Located
@@ -33,8 +33,8 @@ class ArgumentTable:
     Rules, in order: parameter names that are Python identifiers are kept as they are, others are
     snake_cased; when two parameters get the same name (say `id` in path and query) both are prefixed
     with their location (`path_id`, `query_id`); a parameter named `body` or `content_type` is prefixed
-    too. Then each top-level property of a JSON object body becomes an argument of its own, unless its
-    name is already taken, in which case it can only be passed inside `body=`.
+    too. Then each top-level property of an object body (JSON preferred, else form or multipart) becomes
+    an argument of its own, unless its name is already taken: such a property goes inside `body=`.
     """
 
     def __init__(self, operation: Operation) -> None:
@@ -68,20 +68,21 @@ class ArgumentTable:
         return table
 
     @cached_property
-    def json_body_schema(self) -> Located | None:
-        """The schema of the JSON request body, when the operation takes one."""
+    def object_body_schema(self) -> Located | None:
+        """The schema whose properties become arguments: the JSON body's, else a form or multipart body's."""
         body = self.operation.request_body
         if body is None:
             return None
-        for media in body.content.values():
-            if media_kind(media.name) == JSON and "*" not in media.name:
-                return media.schema
+        for kinds in ((JSON,), (FORM, MULTIPART)):
+            for media in body.content.values():
+                if media_kind(media.name) in kinds and "*" not in media.name:
+                    return media.schema
         return None
 
     @cached_property
     def body_properties(self) -> dict[str, tuple[Located, bool]]:
         """Top-level properties of a JSON object body, with whether each is required."""
-        properties, required = object_properties(self.resolver, self.json_body_schema)
+        properties, required = object_properties(self.resolver, self.object_body_schema)
         body_required = self.operation.request_body is not None and self.operation.request_body.required
         return {name: (schema, body_required and name in required) for name, schema in properties.items()}
 

@@ -74,7 +74,7 @@ class Resolver:
 
     def lookup(self, ref: str, origin: Located) -> Located:
         """The node a $ref string found at `origin` points to."""
-        target = urljoin(origin.uri, ref)
+        target = origin.uri + ref if ref.startswith("#") else urljoin(origin.uri, ref)
         uri, fragment = urldefrag(target)
         try:
             document = self.store.get(uri)

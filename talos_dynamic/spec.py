@@ -13,7 +13,7 @@ from .errors import SpecError
 from .operations import HTTP_METHODS, Operation
 from .refs import Located, Resolver
 
-DICT_SOURCE_URI = "memory://spec.json"
+DICT_SOURCE_NAME = "<dict>"
 
 
 class Spec:
@@ -23,7 +23,8 @@ class Spec:
                  timeout: float = 30.0) -> None:
         self.store = DocumentStore(session=session, timeout=timeout)
         if isinstance(source, dict):
-            self.uri, self.source = DICT_SOURCE_URI, "<dict>"
+            # Relative $refs of a dict spec resolve against the current directory.
+            self.uri, self.source = (Path.cwd() / "__dict_spec__.json").as_uri(), DICT_SOURCE_NAME
             self.store.add(self.uri, copy_dict_source(source))
         elif isinstance(source, str | Path):
             self.uri, self.source = source_uri(source)

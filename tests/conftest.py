@@ -1,0 +1,94 @@
+"""Shared fixtures: the shared data folder, the local Talos server, a canned-answer HTTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from talos_dynamic import Client
+from talos_dynamic.bundled import TALOS_SPEC
+from talos_dynamic.server import start_server
+
+ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared as named by TALOS_DYNAMIC_SHARED: skip when unset, fail when it names a missing folder."""
+    value = os.environ.get("TALOS_DYNAMIC_SHARED")
+    if not value:
+        pytest.skip("TALOS_DYNAMIC_SHARED is not set: the shared specs folder is not available")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.fail(f"TALOS_DYNAMIC_SHARED={value} does not name a folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def talos_server():
+    """The bundled local Talos server on a free port, requiring ADMIN_TOKEN."""
+    with start_server(token=ADMIN_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture()
+def talos(talos_server) -> Iterator[Client]:
+    """A client for the bundled spec against the local server, validating responses strictly."""
+    with Client(TALOS_SPEC, base_url=talos_server.url, token=ADMIN_TOKEN, response_validation="strict") as client:
+        yield client
+
+
+class CannedServer:
+    """A real HTTP server on 127.0.0.1 that answers each path with a canned (status, headers, body)."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.requests: list[dict] = []
+        canned = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = self.path.split("?", 1)[0]
+                canned.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
+                                        "body": body})
+                status, headers, payload = canned.answers.get(path, (404, {}, b""))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def answer(self, path: str, status: int, body: object = b"", content_type: str = "application/json",
+               headers: dict[str, str] | None = None) -> None:
+        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.answers[path] = (status, {"Content-Type": content_type, **(headers or {})} if payload or
+                              content_type != "application/json" else dict(headers or {}), payload)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def canned() -> Iterator[CannedServer]:
+    server = CannedServer()
+    yield server
+    server.stop()
