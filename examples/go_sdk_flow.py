@@ -26,8 +26,7 @@ def main() -> int:
         talos = stack.enter_context(Client(SPEC, base_url=talos_url, token=token))
 
         # Issue an API key. The secret is only available at creation time.
-        issued = talos.admin_issue_api_key(name="my-service", actor_id="user_123", scopes=["read", "write"],
-                                           ttl="720h")
+        issued = talos.admin_issue_api_key(name="my-service", actor_id="user_123", scopes=["read", "write"], ttl="720h")
         key_id, secret = issued.issued_api_key.key_id, issued.secret
         print("Key ID:", key_id)
         print("Secret:", secret[:12] + "***")
@@ -41,7 +40,8 @@ def main() -> int:
 
         # Batch verify: one result per credential, in order.
         batch = talos.admin_batch_verify_api_keys(
-            requests=[{"credential": secret}, {"credential": "invalid-key-for-testing"}])
+            requests=[{"credential": secret}, {"credential": "invalid-key-for-testing"}]
+        )
         for i, result in enumerate(batch.results):
             print(f"Key {i}: is_active={result.is_active}")
 

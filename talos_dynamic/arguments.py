@@ -48,8 +48,17 @@ class ArgumentTable:
         declared = {p.name for p in params if p.location == "path"}
         for name in _TEMPLATE.findall(self.operation.path):
             if name not in declared:
-                params.append(Parameter(name=name, location="path", required=True, schema=None,
-                                        style="simple", explode=False, where="(path template)"))
+                params.append(
+                    Parameter(
+                        name=name,
+                        location="path",
+                        required=True,
+                        schema=None,
+                        style="simple",
+                        explode=False,
+                        where="(path template)",
+                    )
+                )
         return params
 
     @cached_property

@@ -49,8 +49,9 @@ class Credentials:
         if name in self.auth:
             return self.auth[name]
         scheme = self.schemes.get(name, {})
-        takes_token = (scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer") or \
-            scheme.get("type") in TOKEN_SCHEMES
+        takes_token = (
+            scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+        ) or scheme.get("type") in TOKEN_SCHEMES
         return self.token if takes_token else None
 
     def parts_for(self, operation: Operation) -> AuthParts:

@@ -17,8 +17,7 @@ class AmbiguousOperationError(AttributeError):
     """A name that several operations would share; the message lists the unique names to use."""
 
 
-def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[str, Operation],
-                                                                       dict[str, list[str]]]:
+def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[str, Operation], dict[str, list[str]]]:
     """Every name an operation answers to, and the clashes (ambiguous name -> unique names to use instead).
 
     Each operation answers to its operationId and to snake_case(operationId); without an operationId,
@@ -51,6 +50,7 @@ def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[st
                 op.python_name = fallback
         clashes[name] = unique
     for name, unique in clashes.items():
-        warnings.warn(f"operation name {name!r} is ambiguous; use {', '.join(unique)} instead",
-                      NameClashWarning, stacklevel=3)
+        warnings.warn(
+            f"operation name {name!r} is ambiguous; use {', '.join(unique)} instead", NameClashWarning, stacklevel=3
+        )
     return table, clashes

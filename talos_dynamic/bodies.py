@@ -93,8 +93,11 @@ def jsonable(value: Any) -> Any:
 
 def is_file_like(value: Any) -> bool:
     """Bytes, a Path, an open file, or a (filename, data[, content_type]) tuple."""
-    return (isinstance(value, bytes | bytearray | Path) or hasattr(value, "read")
-            or (isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str)))
+    return (
+        isinstance(value, bytes | bytearray | Path)
+        or hasattr(value, "read")
+        or (isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str))
+    )
 
 
 def validation_view(kind: str, value: Any) -> Any:
@@ -132,8 +135,15 @@ def _form(value: Any, encoding: Mapping[str, Any]) -> str:
             item = json.dumps(jsonable(item), separators=(",", ":"))
         style = spec.get("style", "form")
         explode = spec.get("explode", style == "form")
-        param = Parameter(name=name, location="query", required=False, schema=None, style=style,
-                          explode=bool(explode), allow_reserved=spec.get("allowReserved") is True)
+        param = Parameter(
+            name=name,
+            location="query",
+            required=False,
+            schema=None,
+            style=style,
+            explode=bool(explode),
+            allow_reserved=spec.get("allowReserved") is True,
+        )
         pieces.extend(serialize_query(param, jsonable(item)))
     return "&".join(pieces).replace("%20", "+")
 

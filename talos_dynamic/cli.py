@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         if args.command == "serve":
             return serve(args)
@@ -45,9 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     from .server import start_server
 
-    print(f"Local Talos server on http://{args.host}:{args.port} "
-          f"({'admin token required' if args.token else 'no admin token required'}); Ctrl-C stops it",
-          flush=True)
+    print(
+        f"Local Talos server on http://{args.host}:{args.port} "
+        f"({'admin token required' if args.token else 'no admin token required'}); Ctrl-C stops it",
+        flush=True,
+    )
     start_server(args.host, args.port, args.token, background=False)
     return 0
 

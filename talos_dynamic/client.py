@@ -89,8 +89,9 @@ class Client:
         if name in names:
             return self._bind(names[name])
         if name in self.__dict__.get("name_clashes", {}):
-            raise AmbiguousOperationError(f"{name!r} names several operations; use one of "
-                                          f"{', '.join(self.name_clashes[name])}")
+            raise AmbiguousOperationError(
+                f"{name!r} names several operations; use one of {', '.join(self.name_clashes[name])}"
+            )
         raise AttributeError(f"{self._title()} has no operation {name!r}")
 
     def _bind(self, operation: Operation) -> BoundOperation:
@@ -131,49 +132,76 @@ class Client:
     def _prepare(self, operation: Operation, table: ArgumentTable, kwargs: dict[str, Any]) -> PreparedRequest:
         values, body, content_type, violations = bind_arguments(table, dict(kwargs))
         if self.request_validation == "off":
-            media_type = choose_media_type(operation.request_body, content_type, body) \
-                if operation.request_body and body is not None else None
+            media_type = (
+                choose_media_type(operation.request_body, content_type, body)
+                if operation.request_body and body is not None
+                else None
+            )
             schema_violations = []
         else:
-            schema_violations, media_type = check_request(operation, table, self._validators, values, body,
-                                                          content_type)
+            schema_violations, media_type = check_request(
+                operation, table, self._validators, values, body, content_type
+            )
         if violations or (schema_violations and self.request_validation == "strict"):
             raise RequestValidationError(operation.name, violations + schema_violations)
         for violation in schema_violations:
             logger.warning("%s: request does not match the spec: %s", operation.name, violation)
         base_url = self.base_url or server_url(operation, self.server_variables)
-        return build_request(operation, table, values, body, media_type, base_url,
-                             self._credentials.parts_for(operation), self.default_headers)
+        return build_request(
+            operation,
+            table,
+            values,
+            body,
+            media_type,
+            base_url,
+            self._credentials.parts_for(operation),
+            self.default_headers,
+        )
 
-    def _send(self, operation: Operation, table: ArgumentTable, prepared: PreparedRequest,
-              timeout: float | None = None) -> Any:
+    def _send(
+        self, operation: Operation, table: ArgumentTable, prepared: PreparedRequest, timeout: float | None = None
+    ) -> Any:
         url = prepared.masked_url()
         if logger.isEnabledFor(10):
-            logger.debug("-> %s %s headers=%s body=%s", prepared.method, url, prepared.masked_headers(),
-                         body_preview(prepared.body, prepared.headers.get("Content-Type", ""),
-                                      prepared.secret_names))
+            logger.debug(
+                "-> %s %s headers=%s body=%s",
+                prepared.method,
+                url,
+                prepared.masked_headers(),
+                body_preview(prepared.body, prepared.headers.get("Content-Type", ""), prepared.secret_names),
+            )
         started = time.perf_counter()
         try:
-            response = self._session.request(prepared.method, prepared.url, headers=prepared.headers,
-                                             data=prepared.body, timeout=timeout or self.timeout)
+            response = self._session.request(
+                prepared.method,
+                prepared.url,
+                headers=prepared.headers,
+                data=prepared.body,
+                timeout=timeout or self.timeout,
+            )
         except requests.Timeout:
-            raise TransportError(f"timed out after {timeout or self.timeout}s", url=url,
-                                 method=prepared.method) from None
+            raise TransportError(
+                f"timed out after {timeout or self.timeout}s", url=url, method=prepared.method
+            ) from None
         except requests.exceptions.SSLError as exc:
             raise TransportError(f"TLS error: {type(exc).__name__}", url=url, method=prepared.method) from None
         except requests.ConnectionError:
-            raise TransportError("connection failed (is the server running and the base URL right?)", url=url,
-                                 method=prepared.method) from None
+            raise TransportError(
+                "connection failed (is the server running and the base URL right?)", url=url, method=prepared.method
+            ) from None
         except requests.RequestException as exc:
             raise TransportError(f"{type(exc).__name__}", url=url, method=prepared.method) from None
         self.history.append(response)
         if logger.isEnabledFor(10):
-            logger.debug("<- %s %s %s (%.1f ms) body=%s", response.status_code, prepared.method, url,
-                         (time.perf_counter() - started) * 1000,
-                         body_preview(response.content, response.headers.get("Content-Type", ""),
-                                      prepared.secret_names))
-        return read_response(operation, response, self._validators, self.response_validation,
-                             prepared.secret_names)
+            logger.debug(
+                "<- %s %s %s (%.1f ms) body=%s",
+                response.status_code,
+                prepared.method,
+                url,
+                (time.perf_counter() - started) * 1000,
+                body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
+            )
+        return read_response(operation, response, self._validators, self.response_validation, prepared.secret_names)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def close(self) -> None:
@@ -191,8 +219,10 @@ class Client:
 
     def __repr__(self) -> str:
         info = self.spec.info
-        return (f"<Client {self._title()!r} {info.get('version', '')} from {self.spec.source}: "
-                f"{len(self.spec.operations)} operations, base_url={self.base_url!r}>")
+        return (
+            f"<Client {self._title()!r} {info.get('version', '')} from {self.spec.source}: "
+            f"{len(self.spec.operations)} operations, base_url={self.base_url!r}>"
+        )
 
 
 class BoundOperation:

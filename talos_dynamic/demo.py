@@ -16,13 +16,11 @@ def masked_secret(secret: str) -> str:
     return f"{secret[:12]}{MASK}"
 
 
-def run_demo(base_url: str, token: str | None, spec: str = str(TALOS_SPEC),
-             say: Callable[[str], None] = print) -> int:
+def run_demo(base_url: str, token: str | None, spec: str = str(TALOS_SPEC), say: Callable[[str], None] = print) -> int:
     """Run every step of the seed flow against a Talos server and print what each returned."""
     with Client(spec, base_url=base_url, token=token) as talos:
         say(f"Client: {talos!r}")
-        issued = talos.admin_issue_api_key(name="my-service", actor_id="user_123", scopes=["read", "write"],
-                                           ttl="720h")
+        issued = talos.admin_issue_api_key(name="my-service", actor_id="user_123", scopes=["read", "write"], ttl="720h")
         key_id, secret = issued.issued_api_key.key_id, issued.secret
         say("1. Issue an API key")
         say(f"   Key ID: {key_id}")
@@ -37,10 +35,13 @@ def run_demo(base_url: str, token: str | None, spec: str = str(TALOS_SPEC),
 
         say("3. Batch verify")
         batch = talos.admin_batch_verify_api_keys(
-            requests=[{"credential": secret}, {"credential": "invalid-key-for-testing"}])
+            requests=[{"credential": secret}, {"credential": "invalid-key-for-testing"}]
+        )
         for i, result in enumerate(batch.results):
-            say(f"   Key {i}: is_active={str(result.is_active).lower()}"
-                + (f" ({result.error_code})" if not result.is_active else ""))
+            say(
+                f"   Key {i}: is_active={str(result.is_active).lower()}"
+                + (f" ({result.error_code})" if not result.is_active else "")
+            )
 
         say("4. Derive a JWT token")
         algorithm = talos.enums.TokenAlgorithm.TOKEN_ALGORITHM_JWT

@@ -99,8 +99,9 @@ class DocumentStore:
     def _download(self, uri: str) -> str:
         session = self._session or requests.Session()
         try:
-            response = session.get(uri, timeout=self._timeout,
-                                   headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"})
+            response = session.get(
+                uri, timeout=self._timeout, headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"}
+            )
         except requests.RequestException as exc:
             raise SpecError(f"cannot download the spec: {type(exc).__name__}", source=uri) from None
         if response.status_code != 200:

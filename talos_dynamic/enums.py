@@ -22,7 +22,7 @@ class EnumNamespace:
         components = self._spec.document.get("components")
         schemas = components.get("schemas") if isinstance(components, dict) else None
         found = {}
-        for name, raw in (schemas or {}).items():
+        for name in schemas or {}:
             schema = self._spec.resolver.resolve(self._spec.root.child("components", "schemas", name)).value
             if isinstance(schema, dict) and isinstance(schema.get("enum"), list) and schema["enum"]:
                 found[name] = [v for v in schema["enum"] if v is not None]

@@ -52,15 +52,17 @@ class RequestValidationError(TalosDynamicError, ValueError):
         self.violations = list(violations)
         lines = "\n".join(f"  - {v}" for v in self.violations)
         count = len(self.violations)
-        super().__init__(f"{operation}: invalid request, nothing was sent ({count} problem"
-                         f"{'s' if count != 1 else ''}):\n{lines}")
+        super().__init__(
+            f"{operation}: invalid request, nothing was sent ({count} problem{'s' if count != 1 else ''}):\n{lines}"
+        )
 
 
 class ResponseValidationError(TalosDynamicError):
     """The server's answer breaks the spec: operation, status, JSON path, rule, value and the response."""
 
-    def __init__(self, operation: str, status: int, violations: list[Violation],
-                 response: requests.Response | None = None) -> None:
+    def __init__(
+        self, operation: str, status: int, violations: list[Violation], response: requests.Response | None = None
+    ) -> None:
         self.operation = operation
         self.status = status
         self.violations = list(violations)
@@ -81,8 +83,14 @@ class TransportError(TalosDynamicError):
 class ApiError(TalosDynamicError):
     """The API answered 4xx or 5xx. Carries the HTTP status and the decoded google.rpc.Status."""
 
-    def __init__(self, operation: str, http_status: int, body: Any, response: requests.Response | None,
-                 rpc: RpcStatus | None = None) -> None:
+    def __init__(
+        self,
+        operation: str,
+        http_status: int,
+        body: Any,
+        response: requests.Response | None,
+        rpc: RpcStatus | None = None,
+    ) -> None:
         rpc = rpc or decode_status(body, http_status)
         self.operation = operation
         self.http_status = http_status
@@ -104,8 +112,10 @@ class ApiError(TalosDynamicError):
         super().__init__(text)
 
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(operation={self.operation!r}, http_status={self.http_status}, "
-                f"status={self.status!r}, reason={self.reason!r}, message={self.message!r})")
+        return (
+            f"{type(self).__name__}(operation={self.operation!r}, http_status={self.http_status}, "
+            f"status={self.status!r}, reason={self.reason!r}, message={self.message!r})"
+        )
 
 
 class BadRequest(ApiError):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qsl, urlencode
 
-from .masking import mask_json
+from .masking import MASK, is_secret_name, mask_json
 
 logger = logging.getLogger("talos_dynamic")
 
 
-def body_preview(body: bytes | None, content_type: str, secrets: frozenset[str] = frozenset(),
-                 limit: int | None = 500) -> str:
+def body_preview(
+    body: bytes | None, content_type: str, secrets: frozenset[str] = frozenset(), limit: int | None = 500
+) -> str:
     """A body as text for logs and curl lines: JSON with secret fields masked, other bodies summarised."""
     if not body:
         return ""
@@ -21,9 +23,11 @@ def body_preview(body: bytes | None, content_type: str, secrets: frozenset[str] 
             text = json.dumps(mask_json(json.loads(body), secrets), ensure_ascii=False, separators=(",", ":"))
         except ValueError:
             text = f"<{len(body)} bytes, not valid JSON>"
-    elif base.startswith("text/") or base == "application/x-www-form-urlencoded":
-        text = "<form or text body, %d bytes>" % len(body) if secrets or base.endswith("urlencoded") else \
-            body.decode("utf-8", "replace")
+    elif base == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(body.decode("ascii", "replace"), keep_blank_values=True)
+        text = urlencode([(k, MASK if is_secret_name(k, secrets) else v) for k, v in pairs], safe="*")
+    elif base.startswith("text/"):
+        text = body.decode("utf-8", "replace")
     else:
         text = f"<{len(body)} bytes of {base or 'unknown type'}>"
     if limit is not None and len(text) > limit:

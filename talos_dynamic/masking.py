@@ -40,8 +40,9 @@ def mask_json(value: Any, extra: frozenset[str] = frozenset()) -> Any:
     """A copy of a JSON value with every secret field's value replaced by MASK."""
     if isinstance(value, Mapping):
         return {
-            k: (MASK if isinstance(k, str) and is_secret_name(k, extra) and v not in (None, "") else
-                mask_json(v, extra))
+            k: (
+                MASK if isinstance(k, str) and is_secret_name(k, extra) and v not in (None, "") else mask_json(v, extra)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):

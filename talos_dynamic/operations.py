@@ -87,8 +87,7 @@ class Operation:
         return self.operation_id or f"{self.method} {self.path}"
 
     def _error(self, message: str, node: Located) -> SpecError:
-        return SpecError(f"{self.name}: {message}", source=self.spec.resolver.display(node.uri),
-                         pointer=node.pointer)
+        return SpecError(f"{self.name}: {message}", source=self.spec.resolver.display(node.uri), pointer=node.pointer)
 
     @cached_property
     def parameters(self) -> list[Parameter]:
@@ -144,8 +143,11 @@ class Operation:
         node = self.spec.resolver.resolve(node)
         if not isinstance(node.value, dict):
             raise self._error("'requestBody' must be an object", node)
-        return RequestBody(required=node.value.get("required") is True, content=self._content(node),
-                           description=node.value.get("description") or "")
+        return RequestBody(
+            required=node.value.get("required") is True,
+            content=self._content(node),
+            description=node.value.get("description") or "",
+        )
 
     def _content(self, owner: Located) -> dict[str, MediaType]:
         content = owner.get("content")
@@ -155,8 +157,9 @@ class Operation:
         for name in content.value:
             entry = self.spec.resolver.resolve(content.child(name))
             encoding = entry.value.get("encoding") if isinstance(entry.value, dict) else None
-            media[name] = MediaType(name=name, schema=entry.get("schema"),
-                                    encoding=encoding if isinstance(encoding, dict) else {})
+            media[name] = MediaType(
+                name=name, schema=entry.get("schema"), encoding=encoding if isinstance(encoding, dict) else {}
+            )
         return media
 
     @cached_property
@@ -177,7 +180,8 @@ class Operation:
                 status=str(status),
                 content=self._content(response),
                 headers={k: self.spec.resolver.resolve(headers.child(k)) for k in headers.value}
-                if headers is not None and isinstance(headers.value, dict) else {},
+                if headers is not None and isinstance(headers.value, dict)
+                else {},
                 description=response.value.get("description") or "",
             )
         return found
@@ -185,8 +189,12 @@ class Operation:
     def response_for(self, status: int) -> ResponseSpec | None:
         """The declared response that covers an HTTP status: exact, then 2XX-style range, then default."""
         responses = self.responses
-        return (responses.get(str(status)) or responses.get(f"{status // 100}XX")
-                or responses.get(f"{status // 100}xx") or responses.get("default"))
+        return (
+            responses.get(str(status))
+            or responses.get(f"{status // 100}XX")
+            or responses.get(f"{status // 100}xx")
+            or responses.get("default")
+        )
 
     @cached_property
     def security(self) -> list[dict[str, list[str]]] | None:

@@ -46,16 +46,19 @@ class PreparedRequest:
         if self.body:
             from .logs import body_preview
 
-            words += ["--data-binary", body_preview(self.body, self.headers.get("Content-Type", ""),
-                                                    self.secret_names, limit=None)]
+            words += [
+                "--data-binary",
+                body_preview(self.body, self.headers.get("Content-Type", ""), self.secret_names, limit=None),
+            ]
         return " ".join(shlex.quote(w) for w in words)
 
     def __repr__(self) -> str:
         return f"<PreparedRequest {self.operation}: {self.method} {self.masked_url()}>"
 
 
-def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any]) -> tuple[dict[Parameter, Any], Any,
-                                                                            str | None, list[Violation]]:
+def bind_arguments(
+    table: ArgumentTable, kwargs: dict[str, Any]
+) -> tuple[dict[Parameter, Any], Any, str | None, list[Violation]]:
     """Sort keyword arguments into parameter values and the body; unknown or missing ones are violations."""
     violations: list[Violation] = []
     values: dict[Parameter, Any] = {}
@@ -69,8 +72,11 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any]) -> tuple[dict[P
             close = difflib.get_close_matches(key, [*arguments, "body", "content_type"], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             accepted = ", ".join(sorted(arguments)) or "none"
-            violations.append(Violation("argument", key, "unknown",
-                                        f"unknown argument{hint} (accepted: {accepted}, body, content_type)"))
+            violations.append(
+                Violation(
+                    "argument", key, "unknown", f"unknown argument{hint} (accepted: {accepted}, body, content_type)"
+                )
+            )
         elif value is None:
             continue
         elif argument.parameter is not None:
@@ -82,19 +88,35 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any]) -> tuple[dict[P
         if isinstance(base, dict):
             body = {**base, **properties}
         else:
-            violations.append(Violation("body", "$", "type", "body= is not an object, so body fields cannot "
-                                        "be passed as keyword arguments too"))
+            violations.append(
+                Violation(
+                    "body",
+                    "$",
+                    "type",
+                    "body= is not an object, so body fields cannot be passed as keyword arguments too",
+                )
+            )
     for argument in arguments.values():
         if argument.parameter is not None and argument.required and argument.parameter not in values:
-            violations.append(Violation(argument.parameter.location, argument.python_name, "required",
-                                        f"missing required {argument.parameter.location} parameter "
-                                        f"{argument.parameter.name!r}"))
+            violations.append(
+                Violation(
+                    argument.parameter.location,
+                    argument.python_name,
+                    "required",
+                    f"missing required {argument.parameter.location} parameter {argument.parameter.name!r}",
+                )
+            )
     return values, (None if body is _MISSING else body), content_type, violations
 
 
-def check_request(operation: Operation, table: ArgumentTable, validators: SchemaValidators,
-                  values: dict[Parameter, Any], body: Any, content_type: str | None) -> tuple[list[Violation],
-                                                                                             str | None]:
+def check_request(
+    operation: Operation,
+    table: ArgumentTable,
+    validators: SchemaValidators,
+    values: dict[Parameter, Any],
+    body: Any,
+    content_type: str | None,
+) -> tuple[list[Violation], str | None]:
     """Schema violations of parameter values and the body; also picks the body's media type."""
     violations: list[Violation] = []
     secrets = table.secrets
@@ -115,17 +137,25 @@ def check_request(operation: Operation, table: ArgumentTable, validators: Schema
     media = spec_body.content.get(media_type) if media_type else None
     if content_type and spec_body.content and media is None:
         offered = ", ".join(spec_body.content)
-        violations.append(Violation("body", "$", "content_type",
-                                    f"content_type {content_type!r} is not offered (offered: {offered})"))
+        violations.append(
+            Violation("body", "$", "content_type", f"content_type {content_type!r} is not offered (offered: {offered})")
+        )
     kind = media_kind(media_type or "")
     if media is not None and kind in (JSON, FORM, MULTIPART):
         violations += validators.check(media.schema, validation_view(kind, body), REQUEST, "body", "$", secrets)
     return violations, media_type
 
 
-def build_request(operation: Operation, table: ArgumentTable, values: dict[Parameter, Any], body: Any,
-                  media_type: str | None, base_url: str, auth: AuthParts, default_headers: dict[str, str]
-                  ) -> PreparedRequest:
+def build_request(
+    operation: Operation,
+    table: ArgumentTable,
+    values: dict[Parameter, Any],
+    body: Any,
+    media_type: str | None,
+    base_url: str,
+    auth: AuthParts,
+    default_headers: dict[str, str],
+) -> PreparedRequest:
     """Serialize parameters, apply credentials and encode the body into a PreparedRequest."""
     path = operation.path
     query: list[str] = []
@@ -156,8 +186,9 @@ def build_request(operation: Operation, table: ArgumentTable, values: dict[Param
     query += auth.query
     if query:
         url += "?" + "&".join(query)
-    return PreparedRequest(operation.name, operation.method, url, merged, content,
-                           table.secrets | frozenset(auth.secret_names))
+    return PreparedRequest(
+        operation.name, operation.method, url, merged, content, table.secrets | frozenset(auth.secret_names)
+    )
 
 
 def _accept(operation: Operation) -> str:

@@ -79,18 +79,26 @@ class Resolver:
         try:
             document = self.store.get(uri)
         except SpecError as exc:
-            raise SpecError(f"$ref {ref!r} cannot be loaded: {exc.reason} ({exc.source})",
-                            source=self.display(origin.uri), pointer=origin.pointer) from None
+            raise SpecError(
+                f"$ref {ref!r} cannot be loaded: {exc.reason} ({exc.source})",
+                source=self.display(origin.uri),
+                pointer=origin.pointer,
+            ) from None
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
-            raise SpecError(f"$ref {ref!r}: only JSON-pointer fragments are supported",
-                            source=self.display(origin.uri), pointer=origin.pointer)
+            raise SpecError(
+                f"$ref {ref!r}: only JSON-pointer fragments are supported",
+                source=self.display(origin.uri),
+                pointer=origin.pointer,
+            )
         try:
             return Located(document, uri, "").child(*[unescape(t) for t in pointer.split("/")[1:]])
         except (KeyError, IndexError, TypeError, ValueError):
-            raise SpecError(f"$ref {ref!r} does not resolve: nothing at {pointer or '/'} in "
-                            f"{self.display(uri)}", source=self.display(origin.uri),
-                            pointer=origin.pointer) from None
+            raise SpecError(
+                f"$ref {ref!r} does not resolve: nothing at {pointer or '/'} in {self.display(uri)}",
+                source=self.display(origin.uri),
+                pointer=origin.pointer,
+            ) from None
 
     def follow(self, node: Located, *keys: str) -> Located | None:
         """Resolve, then step into `keys` (resolving at each step); None when a key is absent."""

@@ -28,8 +28,9 @@ def decode(response: requests.Response) -> tuple[Any, list[Violation]]:
         try:
             return json.loads(content), []
         except ValueError as exc:
-            return content.decode("utf-8", "replace"), [Violation("body", "$", "json",
-                                                                  f"body is not valid JSON: {exc}")]
+            return content.decode("utf-8", "replace"), [
+                Violation("body", "$", "json", f"body is not valid JSON: {exc}")
+            ]
     if kind == TEXT:
         return response.text, []
     return content, []
@@ -45,17 +46,23 @@ def match_media(declared: dict[str, MediaType], content_type: str) -> MediaType 
     return lowered.get(f"{major}/*") or lowered.get("*/*")
 
 
-def check_response(operation: Operation, spec: ResponseSpec | None, response: requests.Response, body: Any,
-                   validators: SchemaValidators, secrets: frozenset[str]) -> tuple[list[Violation],
-                                                                                  MediaType | None]:
+def check_response(
+    operation: Operation,
+    spec: ResponseSpec | None,
+    response: requests.Response,
+    body: Any,
+    validators: SchemaValidators,
+    secrets: frozenset[str],
+) -> tuple[list[Violation], MediaType | None]:
     """Violations of the status, content type and body against what the operation declares."""
     status = response.status_code
     if spec is None:
         if not operation.responses:
             return [], None
         declared = ", ".join(operation.responses)
-        return [Violation("status", "$", "status_code", f"status {status} is not declared (declared: {declared})",
-                          status)], None
+        return [
+            Violation("status", "$", "status_code", f"status {status} is not declared (declared: {declared})", status)
+        ], None
     if not spec.content:
         return [], None
     content_type = response.headers.get("Content-Type", "")
@@ -65,9 +72,16 @@ def check_response(operation: Operation, spec: ResponseSpec | None, response: re
         return [Violation("body", "$", "content", f"empty body; expected {', '.join(spec.content)}")], None
     media = match_media(spec.content, content_type)
     if media is None:
-        return [Violation("content-type", "$", "content_type",
-                          f"Content-Type {content_type or '(none)'!r} is not declared for {status} "
-                          f"(declared: {', '.join(spec.content)})", content_type)], None
+        return [
+            Violation(
+                "content-type",
+                "$",
+                "content_type",
+                f"Content-Type {content_type or '(none)'!r} is not declared for {status} "
+                f"(declared: {', '.join(spec.content)})",
+                content_type,
+            )
+        ], None
     if media_kind(media.name) != JSON or isinstance(body, bytes):
         return [], media
     return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
@@ -77,8 +91,9 @@ def _all_empty(spec: ResponseSpec) -> bool:
     return all(m.schema is None or m.schema.value in ({}, True) for m in spec.content.values())
 
 
-def read_response(operation: Operation, response: requests.Response, validators: SchemaValidators, mode: str,
-                  secrets: frozenset[str]) -> Any:
+def read_response(
+    operation: Operation, response: requests.Response, validators: SchemaValidators, mode: str, secrets: frozenset[str]
+) -> Any:
     """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for."""
     status = response.status_code
     body, violations = decode(response)

@@ -13,8 +13,9 @@ def object_properties(resolver: Resolver, schema: Located | None) -> tuple[dict[
     return properties, required
 
 
-def _collect(resolver: Resolver, schema: Located | None, properties: dict[str, Located], required: set[str],
-             seen: set[str]) -> None:
+def _collect(
+    resolver: Resolver, schema: Located | None, properties: dict[str, Located], required: set[str], seen: set[str]
+) -> None:
     if schema is None:
         return
     schema = resolver.resolve(schema)
@@ -69,8 +70,9 @@ def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth:
     if props is not None and isinstance(props.value, dict):
         for name in props.value:
             prop = resolver.resolve(props.child(name))
-            if isinstance(prop.value, dict) and (prop.value.get("writeOnly") is True
-                                                 or prop.value.get("format") == "password"):
+            if isinstance(prop.value, dict) and (
+                prop.value.get("writeOnly") is True or prop.value.get("format") == "password"
+            ):
                 found.add(name.lower())
             _secrets(resolver, prop, found, depth - 1, seen)
     for key in ("items", "additionalProperties"):

@@ -25,8 +25,10 @@ def server_url(operation: Operation, variables: Mapping[str, str]) -> str:
     spec_uri = operation.spec.uri
     if urlsplit(spec_uri).scheme in ("http", "https"):
         return urljoin(spec_uri, url)
-    raise ConfigurationError(f"{operation.name}: the server URL {url!r} is relative and the spec was not "
-                             "loaded from a URL; pass base_url= to the client")
+    raise ConfigurationError(
+        f"{operation.name}: the server URL {url!r} is relative and the spec was not "
+        "loaded from a URL; pass base_url= to the client"
+    )
 
 
 def fill_variables(url: str, declared: Mapping[str, Any], given: Mapping[str, str]) -> str:

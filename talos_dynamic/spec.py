@@ -19,8 +19,9 @@ DICT_SOURCE_NAME = "<dict>"
 class Spec:
     """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand."""
 
-    def __init__(self, source: str | Path | dict[str, Any], *, session: requests.Session | None = None,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, source: str | Path | dict[str, Any], *, session: requests.Session | None = None, timeout: float = 30.0
+    ) -> None:
         self.store = DocumentStore(session=session, timeout=timeout)
         if isinstance(source, dict):
             # Relative $refs of a dict spec resolve against the current directory.
@@ -29,8 +30,9 @@ class Spec:
         elif isinstance(source, str | Path):
             self.uri, self.source = source_uri(source)
         else:
-            raise SpecError(f"a spec source is a path, a URL or a dict, not {type(source).__name__}",
-                            source=repr(source)[:80])
+            raise SpecError(
+                f"a spec source is a path, a URL or a dict, not {type(source).__name__}", source=repr(source)[:80]
+            )
         self.resolver = Resolver(self.store, {self.uri: self.source})
         self.document = self.store.get(self.uri)
         self.root = Located(self.document, self.uri, "")
@@ -40,21 +42,27 @@ class Spec:
         if not isinstance(self.document, dict):
             raise SpecError("the document is not a JSON/YAML object", source=self.source)
         if "swagger" in self.document:
-            raise SpecError(f"Swagger {self.document['swagger']} documents are not supported yet; "
-                            "convert it to OpenAPI 3", source=self.source, pointer="/swagger")
+            raise SpecError(
+                f"Swagger {self.document['swagger']} documents are not supported yet; convert it to OpenAPI 3",
+                source=self.source,
+                pointer="/swagger",
+            )
         raw = self.document.get("openapi")
         if not isinstance(raw, str):
-            raise SpecError("no 'openapi' version field: not an OpenAPI 3 document", source=self.source,
-                            pointer="/openapi")
+            raise SpecError(
+                "no 'openapi' version field: not an OpenAPI 3 document", source=self.source, pointer="/openapi"
+            )
         parts = raw.split(".")
         try:
             major, minor = int(parts[0]), int(parts[1])
         except (ValueError, IndexError):
-            raise SpecError(f"cannot read the OpenAPI version {raw!r}", source=self.source,
-                            pointer="/openapi") from None
+            raise SpecError(
+                f"cannot read the OpenAPI version {raw!r}", source=self.source, pointer="/openapi"
+            ) from None
         if major != 3:
-            raise SpecError(f"OpenAPI {raw} is not supported (3.0, 3.1 and 3.2 are)", source=self.source,
-                            pointer="/openapi")
+            raise SpecError(
+                f"OpenAPI {raw} is not supported (3.0, 3.1 and 3.2 are)", source=self.source, pointer="/openapi"
+            )
         return major, minor
 
     @property
@@ -80,14 +88,18 @@ class Spec:
         for path in paths.value:
             item = self.resolver.resolve(paths.child(path))
             if not isinstance(item.value, dict):
-                raise SpecError("a path item must be an object", source=self.resolver.display(item.uri),
-                                pointer=item.pointer)
+                raise SpecError(
+                    "a path item must be an object", source=self.resolver.display(item.uri), pointer=item.pointer
+                )
             for method in item.value:
                 if method.lower() in HTTP_METHODS:
                     node = self.resolver.resolve(item.child(method))
                     if not isinstance(node.value, dict):
-                        raise SpecError("an operation must be an object",
-                                        source=self.resolver.display(node.uri), pointer=node.pointer)
+                        raise SpecError(
+                            "an operation must be an object",
+                            source=self.resolver.display(node.uri),
+                            pointer=node.pointer,
+                        )
                     found.append(Operation(self, method.upper(), path, node, item))
         return found
 

@@ -67,8 +67,15 @@ class SchemaValidators:
             self._cache[key] = found
         return found
 
-    def check(self, schema: Located | None, value: Any, direction: str, location: str, root: str = "$",
-              secrets: frozenset[str] = frozenset()) -> list[Violation]:
+    def check(
+        self,
+        schema: Located | None,
+        value: Any,
+        direction: str,
+        location: str,
+        root: str = "$",
+        secrets: frozenset[str] = frozenset(),
+    ) -> list[Violation]:
         """Every violation of `value` against `schema`, as Violations with JSON paths under `root`."""
         if schema is None:
             return []
@@ -76,8 +83,11 @@ class SchemaValidators:
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
         except referencing.exceptions.Unresolvable as exc:
-            raise SpecError(f"schema $ref does not resolve: {exc}", source=self.spec.resolver.display(schema.uri),
-                            pointer=schema.pointer) from None
+            raise SpecError(
+                f"schema $ref does not resolve: {exc}",
+                source=self.spec.resolver.display(schema.uri),
+                pointer=schema.pointer,
+            ) from None
         return [to_violation(error, location, root, secrets) for error in errors]
 
 
@@ -100,8 +110,7 @@ def to_violation(error: ValidationError, location: str, root: str, secrets: froz
     secret = any(isinstance(p, str) and is_secret_name(p, secrets) for p in parts)
     value = MASK if secret else error.instance
     if error.validator in ("oneOf", "anyOf") and error.context:
-        branches = sorted({f"branch {e.schema_path[0]}: {e.message}" for e in error.context
-                           if e.schema_path})[:4]
+        branches = sorted({f"branch {e.schema_path[0]}: {e.message}" for e in error.context if e.schema_path})[:4]
         message = f"matches none of the {error.validator} branches ({'; '.join(branches)})"
     elif secret:
         message = f"value does not satisfy {error.validator}={error.validator_value!r}"
@@ -109,5 +118,6 @@ def to_violation(error: ValidationError, location: str, root: str, secrets: froz
         message = error.message
     if len(message) > 300:
         message = message[:297] + "..."
-    return Violation(location=location, path=json_path(root, parts), rule=str(error.validator),
-                     message=message, value=value)
+    return Violation(
+        location=location, path=json_path(root, parts), rule=str(error.validator), message=message, value=value
+    )

@@ -57,8 +57,9 @@ class CannedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 path = self.path.split("?", 1)[0]
-                canned.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                                        "body": body})
+                canned.requests.append(
+                    {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 status, headers, payload = canned.answers.get(path, (404, {}, b""))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -74,13 +75,24 @@ class CannedServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
-    def answer(self, path: str, status: int, body: object = b"", content_type: str = "application/json",
-               headers: dict[str, str] | None = None) -> None:
+    def answer(
+        self,
+        path: str,
+        status: int,
+        body: object = b"",
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.answers[path] = (status, {"Content-Type": content_type, **(headers or {})} if payload or
-                              content_type != "application/json" else dict(headers or {}), payload)
+        self.answers[path] = (
+            status,
+            {"Content-Type": content_type, **(headers or {})}
+            if payload or content_type != "application/json"
+            else dict(headers or {}),
+            payload,
+        )
 
     def stop(self) -> None:
         self.server.shutdown()

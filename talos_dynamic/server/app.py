@@ -29,8 +29,11 @@ Handler = Callable[[dict[str, Any], dict[str, str], Request], Any]
 
 def error_body(status: str, reason: str, message: str) -> dict[str, Any]:
     """A google.rpc.Status with one ErrorInfo detail (the bare shape)."""
-    return {"code": GRPC_NUMBERS[status], "message": message,
-            "details": [{"@type": ERROR_INFO_TYPE, "reason": reason, "domain": DOMAIN, "metadata": {}}]}
+    return {
+        "code": GRPC_NUMBERS[status],
+        "message": message,
+        "details": [{"@type": ERROR_INFO_TYPE, "reason": reason, "domain": DOMAIN, "metadata": {}}],
+    }
 
 
 class TalosApp:
@@ -71,8 +74,7 @@ class TalosApp:
         if admin and self.token is not None:
             supplied = request.headers.get("Authorization", "")
             if not hmac.compare_digest(supplied.encode(), f"Bearer {self.token}".encode()):
-                raise StoreError("UNAUTHENTICATED", "ADMIN_TOKEN_INVALID",
-                                 "a valid admin bearer token is required")
+                raise StoreError("UNAUTHENTICATED", "ADMIN_TOKEN_INVALID", "a valid admin bearer token is required")
         problems = self.openapi.unmarshal_request(WerkzeugOpenAPIRequest(request)).errors
         if problems:
             raise StoreError("INVALID_ARGUMENT", "REQUEST_INVALID", "; ".join(_describe(p) for p in problems))
@@ -125,8 +127,11 @@ class TalosApp:
             raise StoreError("UNIMPLEMENTED", "ALGORITHM_UNSUPPORTED", f"{algorithm} is not supported here")
         answer, key = self.store.verify(body["credential"])
         if key is None:
-            raise StoreError("INVALID_ARGUMENT", "CREDENTIAL_INVALID",
-                             f"cannot derive from this credential: {answer['error_message']}")
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "CREDENTIAL_INVALID",
+                f"cannot derive from this credential: {answer['error_message']}",
+            )
         scopes = body.get("scopes") or list(key.scopes)
         extra = sorted(set(scopes) - set(key.scopes))
         if extra:
@@ -135,8 +140,15 @@ class TalosApp:
         if key.expire_time is not None:
             ttl = min(ttl, key.expire_time - self.store.now())
         token, claims, expires = self.signer.sign(key.actor_id, key.key_id, scopes, ttl)
-        return {"token": {"token": token, "algorithm": "TOKEN_ALGORITHM_JWT", "expire_time": timestamp(expires),
-                          "scopes": scopes, "claims": claims}}
+        return {
+            "token": {
+                "token": token,
+                "algorithm": "TOKEN_ALGORITHM_JWT",
+                "expire_time": timestamp(expires),
+                "scopes": scopes,
+                "claims": claims,
+            }
+        }
 
     def jwks(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
         return {"jwks": self.signer.jwks()}

@@ -38,7 +38,13 @@ class SecretFactory:
         """(identifier, None) for a well-formed secret with a good checksum, else (None, error code)."""
         head, sep, rest = credential.rpartition("_v1_")
         identifier, _, checksum = rest.partition("_")
-        if not sep or not head or not identifier or not checksum or any(c not in ALPHABET for c in identifier + checksum):
+        if (
+            not sep
+            or not head
+            or not identifier
+            or not checksum
+            or any(c not in ALPHABET for c in identifier + checksum)
+        ):
             return None, "VERIFICATION_ERROR_INVALID_FORMAT"
         if not hmac.compare_digest(checksum, self._checksum(identifier)):
             return None, "VERIFICATION_ERROR_SIGNATURE_INVALID"

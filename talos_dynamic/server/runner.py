@@ -41,8 +41,15 @@ class LocalServer:
         self.stop()
 
 
-def start_server(host: str = "127.0.0.1", port: int = 0, token: str | None = None, *, background: bool = True,
-                 spec_path: Path = SPEC_PATH, quiet: bool = True) -> LocalServer:
+def start_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    token: str | None = None,
+    *,
+    background: bool = True,
+    spec_path: Path = SPEC_PATH,
+    quiet: bool = True,
+) -> LocalServer:
     """Start a local server (port 0 picks a free one). With background=False, serve until interrupted."""
     app = TalosApp(token=token, spec_path=spec_path)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else None)
@@ -53,6 +60,8 @@ def start_server(host: str = "127.0.0.1", port: int = 0, token: str | None = Non
         finally:
             server.server_close()
         return handle
-    thread = threading.Thread(target=server.serve_forever, name="talos-local-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="talos-local-server", daemon=True
+    )
     thread.start()
     return LocalServer(server, app, thread)

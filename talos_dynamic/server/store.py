@@ -158,18 +158,24 @@ class KeyStore:
             now = self.now()
             rows = [k.to_json(now) for k in self._keys.values()]
         rows = [r for r in rows if all(r.get(f) == v for f, v in conditions)]
-        page = rows[offset: offset + size]
+        page = rows[offset : offset + size]
         more = offset + size < len(rows)
         token = base64.urlsafe_b64encode(str(offset + size).encode()).decode() if more else ""
         return {"issued_api_keys": page, "next_page_token": token}
 
     def update(self, key_id: str, body: dict[str, Any], update_mask: str | None) -> dict[str, Any]:
-        fields = [f.strip() for f in update_mask.split(",") if f.strip()] if update_mask else \
-            [f for f in MUTABLE_FIELDS if f in body]
+        fields = (
+            [f.strip() for f in update_mask.split(",") if f.strip()]
+            if update_mask
+            else [f for f in MUTABLE_FIELDS if f in body]
+        )
         unknown = [f for f in fields if f not in MUTABLE_FIELDS]
         if unknown:
-            raise StoreError("INVALID_ARGUMENT", "UPDATE_MASK_INVALID",
-                             f"update_mask names fields that cannot be updated: {', '.join(unknown)}")
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "UPDATE_MASK_INVALID",
+                f"update_mask names fields that cannot be updated: {', '.join(unknown)}",
+            )
         with self._lock:
             key = self._get(key_id)
             now = self.now()
@@ -187,8 +193,13 @@ class KeyStore:
             now = self.now()
             if old.status(now) != "KEY_STATUS_ACTIVE":
                 raise StoreError("FAILED_PRECONDITION", "API_KEY_NOT_ACTIVE", "only an active key can be rotated")
-            inherited = {"name": old.name, "actor_id": old.actor_id, "scopes": old.scopes,
-                         "metadata": old.metadata, **{k: v for k, v in body.items() if k in MUTABLE_FIELDS}}
+            inherited = {
+                "name": old.name,
+                "actor_id": old.actor_id,
+                "scopes": old.scopes,
+                "metadata": old.metadata,
+                **{k: v for k, v in body.items() if k in MUTABLE_FIELDS},
+            }
             if "ttl" in body:
                 inherited["ttl"] = body["ttl"]
             new, secret = self._new_key(inherited, now)
@@ -200,8 +211,11 @@ class KeyStore:
     def revoke(self, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
         reason = reason or "REVOCATION_REASON_UNSPECIFIED"
         if description and reason != "REVOCATION_REASON_PRIVILEGE_WITHDRAWN":
-            raise StoreError("INVALID_ARGUMENT", "REVOCATION_DESCRIPTION_NOT_ALLOWED",
-                             "description is only allowed with REVOCATION_REASON_PRIVILEGE_WITHDRAWN")
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "REVOCATION_DESCRIPTION_NOT_ALLOWED",
+                "description is only allowed with REVOCATION_REASON_PRIVILEGE_WITHDRAWN",
+            )
         with self._lock:
             key = self._get(key_id)
             if not key.revoked:
@@ -226,17 +240,29 @@ class KeyStore:
         now = self.now()
         if key is not None:
             status = key.status(now)
-            error = {"KEY_STATUS_REVOKED": "VERIFICATION_ERROR_REVOKED",
-                     "KEY_STATUS_EXPIRED": "VERIFICATION_ERROR_EXPIRED"}.get(status)
+            error = {
+                "KEY_STATUS_REVOKED": "VERIFICATION_ERROR_REVOKED",
+                "KEY_STATUS_EXPIRED": "VERIFICATION_ERROR_EXPIRED",
+            }.get(status)
         if error:
-            answer: dict[str, Any] = {"is_active": False, "is_valid": False, "error_code": error,
-                                      "error_message": _VERIFY_MESSAGES[error]}
+            answer: dict[str, Any] = {
+                "is_active": False,
+                "is_valid": False,
+                "error_code": error,
+                "error_message": _VERIFY_MESSAGES[error],
+            }
             if key is not None:
                 answer.update(key_id=key.key_id, actor_id=key.actor_id, status=key.status(now))
             return answer, None
-        answer = {"is_active": True, "is_valid": True, "key_id": key.key_id, "actor_id": key.actor_id,
-                  "scopes": list(key.scopes), "status": key.status(now),
-                  "error_code": "VERIFICATION_ERROR_UNSPECIFIED"}
+        answer = {
+            "is_active": True,
+            "is_valid": True,
+            "key_id": key.key_id,
+            "actor_id": key.actor_id,
+            "scopes": list(key.scopes),
+            "status": key.status(now),
+            "error_code": "VERIFICATION_ERROR_UNSPECIFIED",
+        }
         if key.expire_time is not None:
             answer["expire_time"] = timestamp(key.expire_time)
         return answer, key
@@ -258,8 +284,11 @@ def _parse_filter(text: str) -> list[tuple[str, str]]:
     for part in re.split(r"\s+AND\s+", text.strip()):
         match = _FILTER.fullmatch(part)
         if match is None:
-            raise StoreError("INVALID_ARGUMENT", "FILTER_INVALID",
-                             f"cannot read filter {part!r}; use actor_id=\"x\", name=\"x\" or status=KEY_STATUS_...")
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "FILTER_INVALID",
+                f'cannot read filter {part!r}; use actor_id="x", name="x" or status=KEY_STATUS_...',
+            )
         value = match.group(3) if match.group(3) is not None else match.group(2)
         conditions.append((match.group(1), value))
     return conditions

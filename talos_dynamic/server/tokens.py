@@ -28,12 +28,20 @@ class TokenSigner:
         jwk.update(kid=self.kid, use="sig", alg="EdDSA")
         return {"keys": [jwk]}
 
-    def sign(self, subject: str, key_id: str, scopes: list[str], ttl: dt.timedelta) -> tuple[str, dict[str, Any],
-                                                                                            dt.datetime]:
+    def sign(
+        self, subject: str, key_id: str, scopes: list[str], ttl: dt.timedelta
+    ) -> tuple[str, dict[str, Any], dt.datetime]:
         """A signed JWT, its claims and its expiry."""
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         expires = now + ttl
-        claims = {"iss": ISSUER, "sub": subject, "iat": int(now.timestamp()), "exp": int(expires.timestamp()),
-                  "jti": str(uuid.uuid4()), "key_id": key_id, "scopes": scopes}
+        claims = {
+            "iss": ISSUER,
+            "sub": subject,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "jti": str(uuid.uuid4()),
+            "key_id": key_id,
+            "scopes": scopes,
+        }
         token = jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
         return token, claims, expires

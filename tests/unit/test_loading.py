@@ -18,12 +18,23 @@ def minimal(paths=None, components=None, version="3.0.3"):
 NODE = {
     "type": "object",
     "required": ["name"],
-    "properties": {"name": {"type": "string"}, "children": {"type": "array",
-                                                            "items": {"$ref": "#/components/schemas/Node"}}},
+    "properties": {
+        "name": {"type": "string"},
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+    },
 }
-TREE_OP = {"/trees": {"post": {"operationId": "plantTree", "requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}, "responses": {"204": {
-        "description": "ok"}}}}}
+TREE_OP = {
+    "/trees": {
+        "post": {
+            "operationId": "plantTree",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}},
+            },
+            "responses": {"204": {"description": "ok"}},
+        }
+    }
+}
 
 
 def test_bundled_spec_loads_from_yaml_path():
@@ -59,15 +70,29 @@ def test_recursive_schema_validates_deep_values():
 
 def test_relative_refs_across_files(tmp_path):
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "pet.yaml").write_text(yaml.safe_dump(
-        {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/Tag"}}}, "Tag": {"type": "string",
-                                                                                     "maxLength": 3}}))
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(
-        {"name": "limit", "in": "query", "schema": {"type": "integer"}}))
-    root = minimal({"/pets": {"post": {"operationId": "addPet", "parameters": [{"$ref": "params.yaml"}],
-                                       "requestBody": {"content": {"application/json": {"schema": {
-                                           "$ref": "schemas/pet.yaml#/Pet"}}}},
-                                       "responses": {"200": {"description": "ok"}}}}})
+    (tmp_path / "schemas" / "pet.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "Pet": {"type": "object", "properties": {"tag": {"$ref": "#/Tag"}}},
+                "Tag": {"type": "string", "maxLength": 3},
+            }
+        )
+    )
+    (tmp_path / "params.yaml").write_text(
+        yaml.safe_dump({"name": "limit", "in": "query", "schema": {"type": "integer"}})
+    )
+    root = minimal(
+        {
+            "/pets": {
+                "post": {
+                    "operationId": "addPet",
+                    "parameters": [{"$ref": "params.yaml"}],
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "schemas/pet.yaml#/Pet"}}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
     (tmp_path / "api.yaml").write_text(yaml.safe_dump(root))
     client = Client(tmp_path / "api.yaml", base_url="http://x")
     assert client.add_pet.prepare(limit=2, tag="abc").url == "http://x/pets?limit=2"
@@ -77,9 +102,27 @@ def test_relative_refs_across_files(tmp_path):
 
 
 def test_openapi_31_type_arrays_and_const():
-    spec = minimal({"/x": {"post": {"operationId": "send", "requestBody": {"content": {"application/json": {
-        "schema": {"type": "object", "properties": {"kind": {"const": "a"}, "note": {"type": ["string", "null"]}}}}}},
-        "responses": {"200": {"description": "ok"}}}}}, version="3.1.0")
+    spec = minimal(
+        {
+            "/x": {
+                "post": {
+                    "operationId": "send",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"kind": {"const": "a"}, "note": {"type": ["string", "null"]}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        version="3.1.0",
+    )
     client = Client(spec, base_url="http://x")
     client.send.prepare(kind="a", note=None)
     with pytest.raises(RequestValidationError) as caught:
@@ -110,8 +153,17 @@ def test_not_openapi_and_swagger(tmp_path):
 
 
 def test_dangling_ref_in_a_parameter_names_the_pointer():
-    spec = minimal({"/a": {"get": {"operationId": "getA", "parameters": [{"$ref": "#/components/parameters/Nope"}],
-                                   "responses": {"200": {"description": "ok"}}}}})
+    spec = minimal(
+        {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "parameters": [{"$ref": "#/components/parameters/Nope"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
     client = Client(spec, base_url="http://x")
     with pytest.raises(SpecError) as caught:
         client.get_a.prepare()
@@ -120,9 +172,23 @@ def test_dangling_ref_in_a_parameter_names_the_pointer():
 
 
 def test_dangling_ref_in_a_schema_names_the_pointer():
-    spec = minimal({"/a": {"post": {"operationId": "postA", "requestBody": {"content": {"application/json": {
-        "schema": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Gone"}}}}}},
-        "responses": {"200": {"description": "ok"}}}}})
+    spec = minimal(
+        {
+            "/a": {
+                "post": {
+                    "operationId": "postA",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Gone"}}}
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
     with pytest.raises(SpecError) as caught:
         Client(spec, base_url="http://x").post_a.prepare(x=1)
     assert "/paths/~1a/post/requestBody/content/application~1json/schema" in str(caught.value)

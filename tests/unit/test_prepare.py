@@ -18,26 +18,40 @@ def spec(paths, components=None, **extra):
     return doc
 
 
-ITEMS = spec({
-    "/items/{id}": {
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "put": {
-            "operationId": "putItem",
-            "parameters": [
-                {"name": "id", "in": "query", "schema": {"type": "integer"}},
-                {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}},
-                {"name": "body", "in": "query", "schema": {"type": "string"}},
-                {"name": "session", "in": "cookie", "schema": {"type": "string"}},
-                {"name": "Accept", "in": "header", "schema": {"type": "string"}},
-            ],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["name"],
-                "properties": {"name": {"type": "string"}, "x_request_id": {"type": "string"},
-                               "color": {"type": "string", "enum": ["red", "green"]}}}}}},
-            "responses": OK,
+ITEMS = spec(
+    {
+        "/items/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "put": {
+                "operationId": "putItem",
+                "parameters": [
+                    {"name": "id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}},
+                    {"name": "body", "in": "query", "schema": {"type": "string"}},
+                    {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                    {"name": "Accept", "in": "header", "schema": {"type": "string"}},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "x_request_id": {"type": "string"},
+                                    "color": {"type": "string", "enum": ["red", "green"]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": OK,
+            },
         },
-    },
-})
+    }
+)
 
 
 def test_parameter_names_locations_and_clash_rules():
@@ -45,8 +59,9 @@ def test_parameter_names_locations_and_clash_rules():
     names = set(client.put_item.arguments.by_name)
     # id in path and query clash -> location prefix; "body" is reserved -> prefix; Accept header is ignored.
     assert names == {"path_id", "query_id", "x_request_id", "query_body", "session", "name", "color"}
-    prepared = client.put_item.prepare(path_id="a b", query_id=3, x_request_id="r-1", query_body="q",
-                                       session="s1", name="n", color="red")
+    prepared = client.put_item.prepare(
+        path_id="a b", query_id=3, x_request_id="r-1", query_body="q", session="s1", name="n", color="red"
+    )
     assert prepared.url == "http://h/items/a%20b?id=3&body=q"
     assert prepared.headers["X-Request-Id"] == "r-1"
     assert prepared.headers["Cookie"] == "session=s1"
@@ -55,8 +70,9 @@ def test_parameter_names_locations_and_clash_rules():
 
 def test_body_property_shadowed_by_a_parameter_goes_through_body():
     client = Client(ITEMS, base_url="http://h")
-    prepared = client.put_item.prepare(path_id="a", body={"name": "n", "x_request_id": "in-body"},
-                                       x_request_id="in-header")
+    prepared = client.put_item.prepare(
+        path_id="a", body={"name": "n", "x_request_id": "in-body"}, x_request_id="in-header"
+    )
     assert json.loads(prepared.body) == {"name": "n", "x_request_id": "in-body"}
     assert prepared.headers["X-Request-Id"] == "in-header"
 
@@ -95,23 +111,78 @@ def test_validation_modes():
         Client(ITEMS, request_validation="loud")
 
 
-MEDIA = spec({
-    "/upload": {"post": {"operationId": "upload", "requestBody": {"content": {
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "meta": {"type": "object"}, "note": {"type": "string"}}},
-            "encoding": {"file": {"contentType": "image/png"}}},
-    }}, "responses": OK}},
-    "/form": {"post": {"operationId": "form", "requestBody": {"content": {
-        "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-            "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}}, "responses": OK}},
-    "/text": {"post": {"operationId": "text", "requestBody": {"content": {"text/plain": {"schema": {
-        "type": "string"}}}}, "responses": OK}},
-    "/raw": {"put": {"operationId": "raw", "requestBody": {"content": {"application/octet-stream": {"schema": {
-        "type": "string", "format": "binary"}}}}, "responses": OK}},
-    "/either": {"post": {"operationId": "either", "requestBody": {"content": {
-        "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-        "application/merge-patch+json": {"schema": {"type": "object"}}}}, "responses": OK}},
-})
+MEDIA = spec(
+    {
+        "/upload": {
+            "post": {
+                "operationId": "upload",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "meta": {"type": "object"},
+                                    "note": {"type": "string"},
+                                },
+                            },
+                            "encoding": {"file": {"contentType": "image/png"}},
+                        },
+                    }
+                },
+                "responses": OK,
+            }
+        },
+        "/form": {
+            "post": {
+                "operationId": "form",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "tags": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": OK,
+            }
+        },
+        "/text": {
+            "post": {
+                "operationId": "text",
+                "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                "responses": OK,
+            }
+        },
+        "/raw": {
+            "put": {
+                "operationId": "raw",
+                "requestBody": {
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+                },
+                "responses": OK,
+            }
+        },
+        "/either": {
+            "post": {
+                "operationId": "either",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                        "application/merge-patch+json": {"schema": {"type": "object"}},
+                    }
+                },
+                "responses": OK,
+            }
+        },
+    }
+)
 
 
 def test_multipart_with_a_file_and_a_json_part(tmp_path):
@@ -130,8 +201,7 @@ def test_multipart_with_a_file_and_a_json_part(tmp_path):
 def test_form_text_binary_and_media_type_choice(tmp_path):
     client = Client(MEDIA, base_url="http://h")
     form = client.form.prepare(name="a b", tags=["x", "y"])
-    assert (form.headers["Content-Type"], form.body) == ("application/x-www-form-urlencoded",
-                                                         b"name=a+b&tags=x&tags=y")
+    assert (form.headers["Content-Type"], form.body) == ("application/x-www-form-urlencoded", b"name=a+b&tags=x&tags=y")
     text = client.text.prepare(body="héllo")
     assert text.headers["Content-Type"] == "text/plain; charset=utf-8" and text.body == "héllo".encode()
     raw = client.raw.prepare(body=b"\x00\x01")
@@ -148,19 +218,23 @@ SECURED = spec(
         "/a": {"get": {"operationId": "keyed", "responses": OK}},
         "/b": {"get": {"operationId": "basic", "security": [{"basic": []}], "responses": OK}},
         "/c": {"get": {"operationId": "open", "security": [], "responses": OK}},
-        "/d": {"get": {"operationId": "either", "security": [{"bearer": []}, {"qkey": [], "ckey": []}],
-                       "responses": OK}},
+        "/d": {
+            "get": {"operationId": "either", "security": [{"bearer": []}, {"qkey": [], "ckey": []}], "responses": OK}
+        },
     },
-    {"securitySchemes": {
-        "hkey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-        "qkey": {"type": "apiKey", "in": "query", "name": "api_key"},
-        "ckey": {"type": "apiKey", "in": "cookie", "name": "sid"},
-        "basic": {"type": "http", "scheme": "basic"},
-        "bearer": {"type": "http", "scheme": "bearer"},
-    }},
+    {
+        "securitySchemes": {
+            "hkey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            "qkey": {"type": "apiKey", "in": "query", "name": "api_key"},
+            "ckey": {"type": "apiKey", "in": "cookie", "name": "sid"},
+            "basic": {"type": "http", "scheme": "basic"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        }
+    },
     security=[{"hkey": []}],
-    servers=[{"url": "https://{region}.example.test/v1", "variables": {"region": {"default": "eu",
-                                                                                    "enum": ["eu", "us"]}}}],
+    servers=[
+        {"url": "https://{region}.example.test/v1", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}}
+    ],
 )
 
 
@@ -188,9 +262,13 @@ def test_servers_and_variables():
 
 
 def test_name_clashes_are_reported_and_both_reachable():
-    doc = spec({"/u": {"get": {"operationId": "getUser", "responses": OK}},
-                "/v": {"get": {"operationId": "GetUser", "responses": OK}},
-                "/w": {"get": {"responses": OK}}})
+    doc = spec(
+        {
+            "/u": {"get": {"operationId": "getUser", "responses": OK}},
+            "/v": {"get": {"operationId": "GetUser", "responses": OK}},
+            "/w": {"get": {"responses": OK}},
+        }
+    )
     with pytest.warns(NameClashWarning, match="get_user"):
         client = Client(doc, base_url="http://h")
     assert client.getUser.prepare().url.endswith("/u") and client.GetUser.prepare().url.endswith("/v")

@@ -9,8 +9,15 @@ STRING, ARRAY, OBJECT = "blue", ["blue", "black", "brown"], {"R": 100, "G": 200,
 
 
 def param(location, style, explode, name="color", allow_reserved=False):
-    return Parameter(name=name, location=location, required=False, schema=None, style=style, explode=explode,
-                     allow_reserved=allow_reserved)
+    return Parameter(
+        name=name,
+        location=location,
+        required=False,
+        schema=None,
+        style=style,
+        explode=explode,
+        allow_reserved=allow_reserved,
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,6 +74,13 @@ def test_header_and_cookie():
 
 
 def test_content_typed_parameter_is_json():
-    p = Parameter(name="filter", location="query", required=False, schema=None, style="form", explode=True,
-                  media_type="application/json")
+    p = Parameter(
+        name="filter",
+        location="query",
+        required=False,
+        schema=None,
+        style="form",
+        explode=True,
+        media_type="application/json",
+    )
     assert serialize_query(p, {"a": [1, 2]}) == ["filter=%7B%22a%22%3A%5B1%2C2%5D%7D"]
