@@ -17,6 +17,11 @@ class AmbiguousOperationError(AttributeError):
     """A name that several operations would share; the message lists the unique names to use."""
 
 
+def route_name(op: Operation) -> str:
+    """The name made of the operation's method and path."""
+    return operation_name_from_route(op.method, op.path)
+
+
 def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[str, Operation], dict[str, list[str]]]:
     """Every name an operation answers to, and the clashes (ambiguous name -> unique names to use instead).
 
@@ -25,10 +30,9 @@ def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[st
     operations, or by a client attribute, is withheld; each operation involved then also answers to
     `<snake name>__<method>_<path>`.
     """
-    route_names = {id(op): operation_name_from_route(op.method, op.path) for op in operations}
     claims: dict[str, list[Operation]] = defaultdict(list)
     for op in operations:
-        op.python_name = snake_case(op.operation_id) if op.operation_id else route_names[id(op)]
+        op.python_name = snake_case(op.operation_id) if op.operation_id else route_name(op)
         names = {op.python_name}
         if op.operation_id:
             names.add(op.operation_id)
@@ -42,8 +46,8 @@ def bind_names(operations: list[Operation], reserved: set[str]) -> tuple[dict[st
             continue
         unique = []
         for op in ops:
-            base = snake_case(op.operation_id) if op.operation_id else route_names[id(op)]
-            fallback = f"{base}__{route_names[id(op)]}" if len(ops) > 1 else f"{name}_op"
+            base = snake_case(op.operation_id) if op.operation_id else route_name(op)
+            fallback = f"{base}__{route_name(op)}" if len(ops) > 1 else f"{name}_op"
             table[fallback] = op
             unique.append(fallback)
             if op.python_name == name:

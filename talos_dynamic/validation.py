@@ -15,6 +15,7 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 
+from .deref import Dereferencer, NeedsRegistry
 from .errors import SpecError, Violation
 from .masking import MASK, is_secret_name
 from .refs import Located
@@ -31,6 +32,7 @@ class SchemaValidators:
         self._cache: dict[tuple[str, str], Any] = {}
         self._registry: referencing.Registry | None = None
         self._registry_size = 0
+        self._dereferencer = Dereferencer(spec.resolver, refs_have_siblings=spec.is_31)
 
     def _specification(self) -> referencing.Specification:
         if self.spec.is_31:
@@ -54,7 +56,11 @@ class SchemaValidators:
             raise referencing.exceptions.NoSuchResource(ref=uri) from exc
 
     def validator(self, schema: Located, direction: str) -> Any:
-        """The compiled validator for a schema; requests ignore readOnly, responses writeOnly (3.0)."""
+        """The compiled validator for a schema; requests ignore readOnly, responses writeOnly (3.0).
+
+        The schema's $refs are inlined first, so validating never looks a reference up; a 3.1 schema
+        that needs real URI resolution ($id, $dynamicRef) is validated through a referencing registry.
+        """
         key = (schema.ref, direction)
         found = self._cache.get(key)
         if found is None:
@@ -63,7 +69,10 @@ class SchemaValidators:
             else:
                 cls = OAS30WriteValidator if direction == REQUEST else OAS30ReadValidator
                 formats = oas30_format_checker
-            found = cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
+            try:
+                found = cls(self._dereferencer.inline(schema), format_checker=formats)
+            except NeedsRegistry:
+                found = cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
             self._cache[key] = found
         return found
 

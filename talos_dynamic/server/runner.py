@@ -10,7 +10,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from .app import SPEC_PATH, TalosApp
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _Handler(WSGIRequestHandler):
+    """HTTP/1.1, so clients keep their connections alive."""
+
+    protocol_version = "HTTP/1.1"
+
+
+class _QuietHandler(_Handler):
     def log_request(self, *args: object, **kwargs: object) -> None:
         pass
 
@@ -52,7 +58,7 @@ def start_server(
 ) -> LocalServer:
     """Start a local server (port 0 picks a free one). With background=False, serve until interrupted."""
     app = TalosApp(token=token, spec_path=spec_path)
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else None)
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else _Handler)
     if not background:
         handle = LocalServer(server, app, None)
         try:

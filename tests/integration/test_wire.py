@@ -248,3 +248,16 @@ def test_spec_from_a_url_with_relative_refs_and_servers(canned):
     thing = client.get_thing()
     assert thing.id == "t9" and thing.http.response.url == f"{canned.url}/api/v1/thing"
     assert json.loads(json.dumps(client.spec.document)) == root
+
+
+def test_schema_dollar_schema_and_unknown_urls_are_never_fetched(canned):
+    spec = api()
+    spec["paths"]["/thing"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$schema": f"{canned.url}/metaschema.json",
+        "type": "object",
+        "properties": {"id": {"$schema": f"{canned.url}/other.json", "type": "string"}},
+    }
+    canned.answer("/thing", 200, {"id": "t1"})
+    client = Client(spec, base_url=canned.url, response_validation="strict")
+    assert client.get_thing().id == "t1"
+    assert [r["path"] for r in canned.requests] == ["/thing"]

@@ -277,3 +277,29 @@ def test_name_clashes_are_reported_and_both_reachable():
     assert client.get_user__get_v.prepare().url.endswith("/v")
     assert client.get_w.prepare().url.endswith("/w")
     assert set(client.name_clashes["get_user"]) == {"get_user__get_u", "get_user__get_v"}
+
+
+def test_talos_custom_method_paths_percent_encode_the_key_and_default_headers_apply():
+    from talos_dynamic.bundled import TALOS_SPEC
+
+    client = Client(TALOS_SPEC, base_url="http://h/prefix/", token="T", headers={"X-Trace": "t1"})
+    prepared = client.admin_revoke_api_key.prepare(key_id="a/b:c d", reason="REVOCATION_REASON_SUPERSEDED")
+    assert prepared.url == "http://h/prefix/v2alpha1/admin/apiKeys/a%2Fb%3Ac%20d:revoke"
+    assert prepared.headers["X-Trace"] == "t1" and prepared.headers["Authorization"] == "Bearer T"
+    assert "Bearer ***" in prepared.to_curl() and "Bearer T'" not in prepared.to_curl()
+
+
+def test_secret_values_are_masked_in_validation_errors():
+    from talos_dynamic.bundled import TALOS_SPEC
+
+    client = Client(TALOS_SPEC, base_url="http://h")
+    with pytest.raises(RequestValidationError) as caught:
+        client.admin_verify_api_key(credential=["sk_live_super_secret"])
+    assert "sk_live_super_secret" not in str(caught.value) and "sk_live_super_secret" not in repr(caught.value)
+    assert caught.value.violations[0].value == "***"
+
+
+def test_openapi_32_document_loads():
+    doc = spec({"/q": {"query": {"operationId": "search", "responses": OK}}})
+    doc["openapi"] = "3.2.0"
+    assert Client(doc, base_url="http://h").search.prepare().method == "QUERY"

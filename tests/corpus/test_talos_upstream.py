@@ -1,0 +1,79 @@
+"""Every published Talos spec loads; the newest one's operations run against the local server."""
+
+import pytest
+
+from talos_dynamic import Client, SpecError
+from talos_dynamic.bundled import TALOS_SPEC
+
+from ..conftest import ADMIN_TOKEN
+
+
+@pytest.fixture(scope="module")
+def upstream(shared_dir):
+    folder = shared_dir / "talos" / "upstream"
+    files = sorted(folder.glob("talos-*.json"))
+    if not files:
+        pytest.fail(f"no Talos specs in {folder}")
+    return files
+
+
+def test_every_openapi3_talos_spec_loads_and_binds(upstream):
+    v3 = [f for f in upstream if f.name.startswith("talos-v3-")]
+    assert len(v3) == 6
+    for path in v3:
+        client = Client(path, base_url="http://127.0.0.1:9")
+        names = {op.__name__ for op in client.operations}
+        assert {"admin_issue_api_key", "admin_verify_api_key", "get_jwks"} <= names, path.name
+        assert len(names) == len(client.operations), path.name
+        for op in client.operations:
+            required = {n for n, a in op.arguments.by_name.items() if a.required and a.parameter is not None}
+            op.prepare(**{n: "k1" for n in required}, **({"body": {}} if op.operation.request_body else {}))
+
+
+def test_swagger2_talos_specs_raise_a_clear_spec_error(upstream):
+    for path in [f for f in upstream if f.name.startswith("talos-v2-")]:
+        with pytest.raises(SpecError) as caught:
+            Client(path)
+        assert path.name in str(caught.value) and caught.value.pointer == "/swagger"
+
+
+def test_snake_case_names_survive_the_operationid_renames(upstream):
+    oldest = Client(upstream[[f.name for f in upstream].index("talos-v3-2026-05-18-e546876.json")])
+    newest = Client([f for f in upstream if f.name.startswith("talos-v3-")][-1])
+    assert oldest.AdminIssueAPIKey.__name__ == newest.adminIssueApiKey.__name__ == "admin_issue_api_key"
+    shared = {o.__name__ for o in oldest.operations} & {o.__name__ for o in newest.operations}
+    assert len(shared) >= 15
+
+
+def calls_for(secret, key_id, other_key_id):
+    """Valid arguments for each operation of the newest spec, by Python name."""
+    return {
+        "admin_issue_api_key": {"name": "corpus", "actor_id": "corpus_actor", "scopes": ["read"], "ttl": "3600s"},
+        "admin_list_issued_api_keys": {"page_size": 2},
+        "admin_get_issued_api_key": {"key_id": key_id},
+        "admin_update_issued_api_key": {"issued_api_key_key_id": key_id, "update_mask": "name", "name": "renamed"},
+        "admin_verify_api_key": {"credential": secret},
+        "admin_batch_verify_api_keys": {"requests": [{"credential": secret}, {"credential": "nope"}]},
+        "admin_derive_token": {"credential": secret, "algorithm": "TOKEN_ALGORITHM_JWT", "ttl": "60s"},
+        "get_jwks": {},
+        "admin_rotate_issued_api_key": {"key_id": other_key_id, "body": {}},
+    }
+
+
+def test_newest_spec_calls_every_operation_the_local_server_has(upstream, talos_server):
+    newest = [f for f in upstream if f.name.startswith("talos-v3-")][-1]
+    ours = Client(TALOS_SPEC)
+    served = {(op.operation.method, op.operation.path) for op in ours.operations}
+    with Client(TALOS_SPEC, base_url=talos_server.url, token=ADMIN_TOKEN) as setup:
+        first = setup.admin_issue_api_key(actor_id="corpus_actor", scopes=["read"])
+        second = setup.admin_issue_api_key(actor_id="corpus_actor")
+    client = Client(newest, base_url=talos_server.url, token=ADMIN_TOKEN, response_validation="strict")
+    plans = calls_for(first.secret, first.issued_api_key.key_id, second.issued_api_key.key_id)
+    called = []
+    for op in client.operations:
+        if (op.operation.method, op.operation.path) not in served:
+            continue
+        result = op(**plans[op.__name__])
+        assert result.http.status == 200 and result.http.violations == (), op.__name__
+        called.append(op.__name__)
+    assert sorted(called) == sorted(plans)
