@@ -158,9 +158,7 @@ class Client:
             self.default_headers,
         )
 
-    def _send(
-        self, operation: Operation, table: ArgumentTable, prepared: PreparedRequest, timeout: float | None = None
-    ) -> Any:
+    def _send(self, operation: Operation, prepared: PreparedRequest, timeout: float | None = None) -> Any:
         url = prepared.masked_url()
         if logger.isEnabledFor(10):
             logger.debug(
@@ -247,7 +245,7 @@ class BoundOperation:
     def __call__(self, **kwargs: Any) -> Any:
         timeout = kwargs.pop("_timeout", None)
         request = self._client._prepare(self.operation, self.arguments, kwargs)
-        return self._client._send(self.operation, self.arguments, request, timeout)
+        return self._client._send(self.operation, request, timeout)
 
     @property
     def __doc__(self) -> str:  # type: ignore[override]
@@ -276,7 +274,7 @@ class PreparedCall:
     def send(self, timeout: float | None = None) -> Any:
         """Send the request and read the answer as a normal call would."""
         bound = self._bound
-        return bound._client._send(bound.operation, bound.arguments, self.request, timeout)
+        return bound._client._send(bound.operation, self.request, timeout)
 
     def __repr__(self) -> str:
         return repr(self.request)

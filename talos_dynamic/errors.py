@@ -104,6 +104,7 @@ class ApiError(TalosDynamicError):
         self.domain = rpc.domain
         self.metadata = rpc.metadata
         self.error_shape = rpc.shape
+        self.violations: list[Violation] = []  # where the error body itself breaks the spec
         text = f"{operation}: HTTP {http_status} {rpc.status}"
         if rpc.reason:
             text += f" ({rpc.reason})"

@@ -11,6 +11,7 @@ from .arguments import ArgumentTable
 from .auth import AuthParts
 from .bodies import FORM, JSON, MULTIPART, choose_media_type, encode_body, jsonable, media_kind, validation_view
 from .errors import Violation
+from .logs import body_preview
 from .masking import mask_headers, mask_url
 from .operations import Operation, Parameter
 from .serialize import serialize_cookie, serialize_header, serialize_path, serialize_query
@@ -44,8 +45,6 @@ class PreparedRequest:
         for name, value in self.masked_headers().items():
             words += ["-H", f"{name}: {value}"]
         if self.body:
-            from .logs import body_preview
-
             words += [
                 "--data-binary",
                 body_preview(self.body, self.headers.get("Content-Type", ""), self.secret_names, limit=None),

@@ -34,14 +34,6 @@ def _collect(
             _collect(resolver, members.child(index), properties, required, seen)
 
 
-def is_object_schema(resolver: Resolver, schema: Located | None) -> bool:
-    """True when the schema describes a JSON object with named properties."""
-    if schema is None:
-        return False
-    properties, _ = object_properties(resolver, schema)
-    return bool(properties)
-
-
 def schema_name(schema: Located | None) -> str | None:
     """The component name when the schema is a $ref to components/schemas, else None."""
     if schema is None or not isinstance(schema.value, dict):

@@ -103,10 +103,6 @@ class Spec:
                     found.append(Operation(self, method.upper(), path, node, item))
         return found
 
-    def component(self, kind: str, name: str) -> Located | None:
-        """components/<kind>/<name> (resolved), or None."""
-        return self.resolver.follow(self.root, "components", kind, name) if self.root.get("components") else None
-
     def display(self, node: Located) -> str:
         """Where a node is, for error messages: file#pointer."""
         return f"{self.resolver.display(node.uri)}#{node.pointer}"

@@ -261,3 +261,12 @@ def test_schema_dollar_schema_and_unknown_urls_are_never_fetched(canned):
     client = Client(spec, base_url=canned.url, response_validation="strict")
     assert client.get_thing().id == "t1"
     assert [r["path"] for r in canned.requests] == ["/thing"]
+
+
+def test_one_pooled_connection_per_client_and_a_finite_default_timeout(canned):
+    canned.answer("/thing", 200, {"id": "t1"})
+    with Client(api(), base_url=canned.url) as client:
+        assert client.timeout == 30.0
+        for _ in range(3):
+            client.get_thing()
+    assert len({r["client_port"] for r in canned.requests}) == 1
