@@ -1,13 +1,27 @@
-"""The talos-dynamic command: serve the local Talos server, or run the demo flow."""
+"""The talos-dynamic command: explore and call any spec; serve or demo the bundled Talos server."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import logging
 import sys
+from typing import Any
 
+from .bundled import TALOS_SPEC
+from .cli_values import UsageError, parse_pairs, read_body
+from .client import BoundOperation, Client
 from .demo import new_token, run_demo
-from .errors import TalosDynamicError
+from .errors import ApiError, RequestValidationError, TalosDynamicError
+from .naming import snake_case
+
+BANNER = """talos_dynamic REPL: {client!r}
+  client.operations            every operation, as a table
+  client.find("revoke")        search names, paths, tags and summaries
+  help(client.<operation>)     signature, parameters, body fields, responses, an example call
+  client.enums, client.models  enum constants and checked constructors
+Tab completes operation and argument names; exit() or Ctrl-D leaves."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +35,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="admin bearer token required on admin calls (default: none required)")
 
     demo = commands.add_parser("demo", help="run the Go SDK page's flow (issue, verify, revoke, derive, errors)")
-    demo.add_argument("--base-url", help="a Talos server; default: start the local one on a free port")
-    demo.add_argument("--token", help="the admin bearer token for --base-url")
-    demo.add_argument("--spec", help="the OpenAPI document to load (default: the bundled Talos spec)")
+    _client_options(demo)
+
+    ops = commands.add_parser("ops", help="a table of the spec's operations")
+    ops.add_argument("filter", nargs="?", help="only operations whose name, path, tag or summary contain this")
+    _client_options(ops)
+
+    describe = commands.add_parser("describe", help="an operation's documentation (the text help() shows)")
+    describe.add_argument("operation")
+    _client_options(describe)
+
+    call = commands.add_parser("call", help="call an operation; JSON result on stdout")
+    call.add_argument("operation")
+    call.add_argument(
+        "arguments",
+        nargs="*",
+        metavar="key=value",
+        help="arguments, parsed by their schema type (lists: a,b or repeated keys; key:=JSON)",
+    )
+    call.add_argument("--body", help="the request body: JSON text or @file")
+    call.add_argument("--dry-run", action="store_true", help="print the request as curl (secrets masked); send nothing")
+    _client_options(call)
+
+    repl = commands.add_parser("repl", help="an interactive session with `client` bound")
+    _client_options(repl)
     return parser
+
+
+def _client_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spec", default=str(TALOS_SPEC), help="path or URL of the spec (default: bundled Talos)")
+    parser.add_argument(
+        "--base-url",
+        help="the API's base URL (default: the spec's servers, or for the bundled "
+        "spec with demo and repl, a local server started for the session)",
+    )
+    parser.add_argument("--token", help="bearer token")
+    parser.add_argument("--header", action="append", default=[], metavar="'Name: value'", help="extra header")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,15 +78,69 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    handlers = {"serve": serve, "demo": demo, "ops": ops, "describe": describe, "call": call, "repl": repl}
     try:
-        if args.command == "serve":
-            return serve(args)
-        return demo(args)
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except RequestValidationError as exc:
+        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        text = (
+            json.dumps(_error_json(exc), indent=2) if args.command == "call" else f"talos-dynamic {args.command}: {exc}"
+        )
+        print(text, file=sys.stderr)
+        return 1
     except TalosDynamicError as exc:
-        print(f"talos-dynamic: {exc}", file=sys.stderr)
+        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _headers(values: list[str]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, text = value.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"--header {value!r}: expected 'Name: value'")
+        headers[name.strip()] = text.strip()
+    return headers
+
+
+def _client(args: argparse.Namespace, base_url: str | None = None, token: str | None = None) -> Client:
+    return Client(
+        args.spec, base_url=base_url or args.base_url, token=token or args.token, headers=_headers(args.header)
+    )
+
+
+def find_operation(client: Client, name: str) -> BoundOperation:
+    """An operation by Python name or operationId, any case; a 'did you mean' when there is none."""
+    names = {n.lower(): n for n in client._names}
+    for candidate in (name, snake_case(name)):
+        if candidate.lower() in names:
+            return client.operation(names[candidate.lower()])
+    python_names = {op.__name__.lower(): op.__name__ for op in client.operations}
+    close = difflib.get_close_matches(snake_case(name), list(python_names), n=3)
+    hint = f"; did you mean {', '.join(python_names[c] for c in close)}?" if close else ""
+    raise UsageError(f"no operation {name!r} in {client.spec.source}{hint} (see: talos-dynamic ops)")
+
+
+def _error_json(error: ApiError) -> dict[str, Any]:
+    return {
+        "error": type(error).__name__,
+        "operation": error.operation,
+        "http_status": error.http_status,
+        "status": error.status,
+        "grpc_code": error.grpc_code,
+        "message": error.message,
+        "reason": error.reason,
+        "domain": error.domain,
+        "metadata": error.metadata,
+        "details": error.details,
+    }
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -55,18 +155,91 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_server_wanted(args: argparse.Namespace) -> bool:
+    return not args.base_url and args.spec == str(TALOS_SPEC)
+
+
 def demo(args: argparse.Namespace) -> int:
-    extra = {"spec": args.spec} if args.spec else {}
-    if args.base_url:
-        return run_demo(args.base_url, args.token, **extra)
+    if not _local_server_wanted(args):
+        return run_demo(args.base_url, args.token, spec=args.spec)
     from .server import start_server
 
     token = new_token()
     with start_server(token=token) as server:
         print(f"Started the local Talos server at {server.url}")
-        code = run_demo(server.url, token, **extra)
+        code = run_demo(server.url, token, spec=args.spec)
     print("Stopped the local Talos server")
     return code
+
+
+def ops(args: argparse.Namespace) -> int:
+    client = _client(args, base_url=args.base_url or "http://127.0.0.1")
+    view = client.find(args.filter) if args.filter else client.operations
+    print(view.table())
+    return 0 if len(view) else 1
+
+
+def describe(args: argparse.Namespace) -> int:
+    client = _client(args, base_url=args.base_url or "http://127.0.0.1")
+    operation = find_operation(client, args.operation)
+    print(f"{operation.__name__}{operation.__signature__}\n")
+    print(operation.__doc__)
+    return 0
+
+
+def call(args: argparse.Namespace) -> int:
+    client = _client(args)
+    operation = find_operation(client, args.operation)
+    kwargs = parse_pairs(operation.arguments, args.arguments)
+    if args.body is not None:
+        kwargs["body"] = read_body(args.body)
+    if args.dry_run:
+        print(operation.prepare(**kwargs).to_curl())
+        return 0
+    result = operation(**kwargs)
+    if isinstance(result, bytes):
+        sys.stdout.buffer.write(result)
+    elif isinstance(result, str):
+        print(result)
+    else:
+        print(json.dumps(result.to_json() if hasattr(result, "to_json") else result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def repl(args: argparse.Namespace) -> int:
+    if not _local_server_wanted(args):
+        return _interact(_client(args))
+    from .server import start_server
+
+    token = new_token()
+    with start_server(token=token) as server:
+        print(f"Started the local Talos server at {server.url} for this session", file=sys.stderr)
+        return _interact(_client(args, base_url=server.url, token=token))
+
+
+def _interact(client: Client) -> int:
+    namespace = {"client": client}
+    banner = BANNER.format(client=client)
+    if sys.stdin.isatty():
+        try:
+            from IPython import start_ipython
+            from traitlets.config import Config
+        except ImportError:
+            pass
+        else:
+            config = Config()
+            config.TerminalInteractiveShell.banner2 = banner
+            start_ipython(argv=[], user_ns=namespace, config=config)
+            return 0
+        import readline
+        import rlcompleter
+
+        readline.set_completer(rlcompleter.Completer(namespace).complete)
+        readline.parse_and_bind("tab: complete")
+    import code
+
+    code.interact(banner=banner, local=namespace, exitmsg="")
+    return 0
 
 
 if __name__ == "__main__":

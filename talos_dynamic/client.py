@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import inspect
 import time
 from collections.abc import Mapping
 from functools import cached_property
@@ -16,13 +17,18 @@ from .arguments import ArgumentTable
 from .auth import Credentials
 from .binding import AmbiguousOperationError, bind_names
 from .bodies import choose_media_type
+from .docs import build_docstring
 from .enums import EnumNamespace
 from .errors import ConfigurationError, RequestValidationError, SpecError, TransportError
+from .explore import OperationsView, TagGroup
 from .logs import body_preview, logger
+from .models import ModelNamespace
+from .naming import snake_case
 from .operations import Operation
 from .prepare import PreparedRequest, bind_arguments, build_request, check_request
 from .responses import read_response
 from .servers import server_url
+from .signatures import build_signature
 from .spec import Spec
 from .validation import SchemaValidators
 
@@ -88,6 +94,8 @@ class Client:
             raise AttributeError(name)
         if name in names:
             return self._bind(names[name])
+        if name in self._tag_attributes:
+            return self.tags[self._tag_attributes[name]]
         if name in self.__dict__.get("name_clashes", {}):
             raise AmbiguousOperationError(
                 f"{name!r} names several operations; use one of {', '.join(self.name_clashes[name])}"
@@ -111,12 +119,34 @@ class Client:
         return getattr(self, name)
 
     @property
-    def operations(self) -> list[BoundOperation]:
-        """Every operation of the spec, bound to this client, in document order."""
-        return [self._bind(op) for op in self.spec.operations]
+    def operations(self) -> OperationsView:
+        """Every operation, in document order: a sized view whose repr is a table."""
+        return OperationsView([self._bind(op) for op in self.spec.operations])
+
+    def find(self, text: str) -> OperationsView:
+        """Operations whose name, operationId, path, tags or summary contain `text` (any case)."""
+        return self.operations.find(text)
+
+    @cached_property
+    def tags(self) -> dict[str, TagGroup]:
+        """Operations grouped by tag (an operation with several tags is in each group)."""
+        groups: dict[str, list[BoundOperation]] = {}
+        for op in self.spec.operations:
+            for tag in op.tags:
+                groups.setdefault(tag, []).append(self._bind(op))
+        return {tag: TagGroup(tag, ops) for tag, ops in groups.items()}
+
+    @cached_property
+    def _tag_attributes(self) -> dict[str, str]:
+        return {(tag if tag.isidentifier() else snake_case(tag)): tag for tag in self.tags}
+
+    @cached_property
+    def models(self) -> ModelNamespace:
+        """A checked constructor per component schema: client.models.IssueAPIKeyRequest(actor_id="u")."""
+        return ModelNamespace(self.spec, self._validators, self.enums)
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._names})
+        return sorted({*super().__dir__(), *self._names, *self._tag_attributes})
 
     @cached_property
     def enums(self) -> EnumNamespace:
@@ -247,11 +277,23 @@ class BoundOperation:
         request = self._client._prepare(self.operation, self.arguments, kwargs)
         return self._client._send(self.operation, request, timeout)
 
+    @cached_property
+    def __signature__(self) -> inspect.Signature:
+        """Keyword-only arguments with types and defaults, built from the spec on first use."""
+        return build_signature(self.arguments, self._client.enums, self.operation.python_name)
+
+    @cached_property
+    def _docstring(self) -> str:
+        return build_docstring(self.arguments, self.operation.python_name)
+
     @property
     def __doc__(self) -> str:  # type: ignore[override]
-        op = self.operation
-        lines = [f"{op.method} {op.path}", "", op.summary or "", op.description or ""]
-        return "\n".join(line for line in lines if line is not None).strip()
+        """Built from the spec on first access, then cached."""
+        return self._docstring
+
+    def __get__(self, instance: object, owner: type | None = None) -> BoundOperation:
+        # Makes help() and IDEs treat an operation as a routine (signature and docstring shown).
+        return self
 
     def __repr__(self) -> str:
         op = self.operation

@@ -8,6 +8,7 @@ extensions) are copied as they are, never searched for $ref.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from .refs import Located, Resolver
 
@@ -54,12 +55,31 @@ class Dereferencer:
         return out
 
     def _inline_members(self, node: Located, members: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(members.get("discriminator"), dict):
+            members = {**members, "discriminator": self._absolute_mapping(node, members["discriminator"])}
         return {
             key: member
             if key in DATA_KEYWORDS or key.startswith("x-") or not isinstance(member, dict | list)
             else self._inline_container(node.child(key), key)
             for key, member in members.items()
         }
+
+    @staticmethod
+    def _absolute_mapping(node: Located, discriminator: dict[str, Any]) -> dict[str, Any]:
+        """Mapping targets as absolute references, so they resolve wherever the inlined schema is used."""
+        mapping = discriminator.get("mapping")
+        if not isinstance(mapping, dict):
+            return discriminator
+        absolute = {}
+        for key, target in mapping.items():
+            if isinstance(target, str) and "#" not in target and "/" not in target:
+                target = f"#/components/schemas/{target}"  # a bare schema name
+            absolute[key] = (
+                (node.uri + target if target.startswith("#") else urljoin(node.uri, target))
+                if isinstance(target, str)
+                else target
+            )
+        return {**discriminator, "mapping": absolute}
 
     def _inline_container(self, node: Located, key: str) -> Any:
         if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):

@@ -37,8 +37,18 @@ class EnumNamespace:
             self._built[name] = make_enum(name, self._schemas[name])
         return self._built[name]
 
+    def get(self, name: str) -> type[enum.Enum] | None:
+        """The enum class of a component schema, or None when that schema has no enum."""
+        return getattr(self, name) if name in self._schemas or name in self._built else None
+
+    def inline(self, name: str, values: list[Any]) -> type[enum.Enum]:
+        """The class for an inline enum, registered as `<python operation name>_<argument name>`."""
+        if name not in self._built:
+            self._built[name] = make_enum(name, [v for v in values if v is not None])
+        return self._built[name]
+
     def __dir__(self) -> list[str]:
-        return sorted(self._schemas)
+        return sorted({*self._schemas, *self._built})
 
     def __iter__(self):
         return (getattr(self, name) for name in sorted(self._schemas))
@@ -50,16 +60,23 @@ class EnumNamespace:
         return f"<enums: {', '.join(sorted(self._schemas)) or 'none'}>"
 
 
+RESERVED_MEMBER_NAMES = frozenset({"mro", "name", "value"})
+
+
 def make_enum(name: str, values: list[Any]) -> type[enum.Enum]:
     """An Enum whose members compare equal to (and serialize as) the spec's values."""
     members: dict[str, Any] = {}
     for value in values:
-        member = constant_name(value)
-        while member in members:
-            member += "_"
+        base = member = constant_name(value)
+        suffix = 2
+        while member in members or member in RESERVED_MEMBER_NAMES:
+            member, suffix = f"{base}_{suffix}", suffix + 1
         members[member] = value
     if all(isinstance(v, str) for v in values):
-        return enum.StrEnum(name, members)
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return enum.IntEnum(name, members)
-    return enum.Enum(name, members)
+        made: type[enum.Enum] = enum.StrEnum(name, members)
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        made = enum.IntEnum(name, members)
+    else:
+        made = enum.Enum(name, members)
+    made.__module__ = "client.enums"  # signatures then read client.enums.<Name>, as the user writes it
+    return made

@@ -47,14 +47,14 @@ class Violation:
 class RequestValidationError(TalosDynamicError, ValueError):
     """The request breaks the spec; nothing was sent. Lists every violation."""
 
-    def __init__(self, operation: str, violations: list[Violation]) -> None:
+    def __init__(
+        self, operation: str, violations: list[Violation], summary: str = "invalid request, nothing was sent"
+    ) -> None:
         self.operation = operation
         self.violations = list(violations)
         lines = "\n".join(f"  - {v}" for v in self.violations)
         count = len(self.violations)
-        super().__init__(
-            f"{operation}: invalid request, nothing was sent ({count} problem{'s' if count != 1 else ''}):\n{lines}"
-        )
+        super().__init__(f"{operation}: {summary} ({count} problem{'s' if count != 1 else ''}):\n{lines}")
 
 
 class ResponseValidationError(TalosDynamicError):

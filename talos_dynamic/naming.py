@@ -58,12 +58,18 @@ def operation_name_from_route(method: str, path: str) -> str:
 
 
 def constant_name(value: object) -> str:
-    """An attribute name for an enum value: the value itself when it is an identifier, else UPPER_SNAKE."""
+    """An attribute name for an enum value: the value itself when it is an identifier, else UPPER_SNAKE.
+
+    Names that would start with a digit or an underscore get a leading V (2xx -> V2XX, _id -> V_ID);
+    Python keywords get a trailing underscore (class -> class_).
+    """
     text = str(value)
-    if text.isidentifier() and text.isascii() and not keyword.iskeyword(text):
-        return text
+    if text.isidentifier() and text.isascii() and not text.startswith("_"):
+        return f"{text}_" if keyword.iskeyword(text) else text
     words = re.findall(r"[A-Za-z0-9]+", text)
     if not words:
         return "EMPTY" if text == "" else "VALUE"
     name = "_".join(w.upper() for w in words)
-    return f"_{name}" if name[0].isdigit() else name
+    if text.startswith("_"):
+        return f"V_{name}"
+    return f"V{name}" if name[0].isdigit() else name

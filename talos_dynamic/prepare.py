@@ -15,7 +15,7 @@ from .logs import body_preview
 from .masking import mask_headers, mask_url
 from .operations import Operation, Parameter
 from .serialize import serialize_cookie, serialize_header, serialize_path, serialize_query
-from .validation import REQUEST, SchemaValidators
+from .validation import PARAMETER, REQUEST, SchemaValidators
 
 _MISSING = object()
 
@@ -120,7 +120,7 @@ def check_request(
     violations: list[Violation] = []
     secrets = table.secrets
     for param, value in values.items():
-        violations += validators.check(param.schema, jsonable(value), REQUEST, param.location, param.name, secrets)
+        violations += validators.check(param.schema, jsonable(value), PARAMETER, param.location, param.name, secrets)
     spec_body = operation.request_body
     if spec_body is None:
         if body is not None:

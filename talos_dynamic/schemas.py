@@ -76,3 +76,62 @@ def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth:
         if members is not None and isinstance(members.value, list):
             for index in range(len(members.value)):
                 _secrets(resolver, members.child(index), found, depth - 1, seen)
+
+
+def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) -> str:
+    """A short, Python-flavoured type name: str, int, list[str], dict, IssuedAPIKey, RevocationReason..."""
+    if schema is None:
+        return "Any"
+    name = schema_name(schema)
+    resolved = resolver.resolve(schema)
+    value = resolved.value
+    if not isinstance(value, dict):
+        return "Any"
+    if name and (
+        value.get("enum")
+        or value.get("type") in (None, "object")
+        or "allOf" in value
+        or "oneOf" in value
+        or "anyOf" in value
+    ):
+        return name
+    kind = value.get("type")
+    nullable = value.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    if kind == "array" and depth < 4:
+        text = f"list[{describe_type(resolver, resolved.get('items'), depth + 1)}]"
+    elif kind == "string" and value.get("format") == "binary":
+        text = "bytes"
+    elif kind in PY_TYPES:
+        text = PY_TYPES[kind].__name__
+    elif "properties" in value:
+        text = "dict"
+    elif any(k in value for k in ("oneOf", "anyOf")):
+        text = " | ".join(dict.fromkeys(_branch_types(resolver, resolved, depth)))
+    elif "allOf" in value:
+        members = resolved.get("allOf")
+        text = describe_type(resolver, members.child(0), depth + 1) if members and members.value else "Any"
+    else:
+        text = "Any"
+    return f"{text} | None" if nullable and not text.endswith("None") else text
+
+
+def _branch_types(resolver: Resolver, schema: Located, depth: int) -> list[str]:
+    found = []
+    for key in ("oneOf", "anyOf"):
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list):
+            found += [describe_type(resolver, members.child(i), depth + 1) for i in range(len(members.value))]
+    return found or ["Any"]
+
+
+PY_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+}

@@ -9,6 +9,7 @@ import referencing.jsonschema
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import (
     OAS30ReadValidator,
+    OAS30Validator,
     OAS30WriteValidator,
     OAS31Validator,
     oas30_format_checker,
@@ -21,7 +22,7 @@ from .masking import MASK, is_secret_name
 from .refs import Located
 from .spec import Spec
 
-REQUEST, RESPONSE = "request", "response"
+REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
 
 
 class SchemaValidators:
@@ -67,10 +68,16 @@ class SchemaValidators:
             if self.spec.is_31:
                 cls, formats = OAS31Validator, oas31_format_checker
             else:
-                cls = OAS30WriteValidator if direction == REQUEST else OAS30ReadValidator
+                # readOnly/writeOnly speak of properties: a parameter is checked without either rule
+                cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30Validator)
                 formats = oas30_format_checker
             try:
-                found = cls(self._dereferencer.inline(schema), format_checker=formats)
+                # the registry serves discriminator references; "" is the root document, for the implicit
+                # #/components/schemas/<value> ones
+                registry = self._current_registry().with_resource(
+                    "", self._specification().create_resource(self.spec.document)
+                )
+                found = cls(self._dereferencer.inline(schema), registry=registry, format_checker=formats)
             except NeedsRegistry:
                 found = cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
             self._cache[key] = found

@@ -59,4 +59,6 @@ def test_route_names_and_constants():
     assert operation_name_from_route("delete", "/api/contents/{path}") == "delete_api_contents_path"
     assert constant_name("REVOCATION_REASON_SUPERSEDED") == "REVOCATION_REASON_SUPERSEDED"
     assert constant_name("application/json") == "APPLICATION_JSON"
-    assert constant_name("2xx") == "_2XX"
+    assert constant_name("2xx") == "V2XX"
+    assert constant_name("_id") == "V_ID"
+    assert constant_name("class") == "class_"

@@ -1,0 +1,224 @@
+"""Minimal valid example values generated from schemas: for call skeletons in docs and corpus walks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .refs import Located, Resolver
+from .regex_sample import regex_sample
+from .schemas import object_properties
+
+FORMAT_SAMPLES = {
+    "date-time": "2024-01-01T00:00:00Z",
+    "date": "2024-01-01",
+    "time": "00:00:00Z",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "AA==",
+    "binary": "",
+    "duration": "P1D",
+}
+PATTERN_CANDIDATES = ("string", "a", "1", "abc", "A1", "abc123", "1h", "2024-01-01", "a-b", "1.0.0", "0", "x_y")
+
+
+def sample(resolver: Resolver, schema: Located | None, depth: int = 0, seen: frozenset[str] = frozenset()) -> Any:
+    """A small value that satisfies the schema (examples and defaults first, then the simplest value)."""
+    if schema is None:
+        return "string"
+    schema = resolver.resolve(schema)
+    value = schema.value
+    if value is True or not isinstance(value, dict):
+        return "string"
+    if "const" in value:
+        return value["const"]
+    examples = value.get("examples") if isinstance(value.get("examples"), list) else []
+    for candidate in (value.get("default"), value.get("example"), *examples):
+        if candidate is not None and _acceptable(candidate, value):
+            return candidate
+    if isinstance(value.get("enum"), list) and value["enum"]:
+        return next((v for v in value["enum"] if v is not None), value["enum"][0])
+    if schema.ref in seen or depth > 8:
+        return None if _nullable(value) else _empty(_type_of(value))
+    seen = seen | {schema.ref}
+    for key in ("allOf", "oneOf", "anyOf"):
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list) and members.value:
+            if key == "allOf":
+                return _merge_all_of(resolver, schema, members, depth, seen)
+            if isinstance(value.get("discriminator"), dict) and key != "allOf":
+                return _discriminated(resolver, schema, members, depth, seen)
+            branch = _first_non_null(resolver, members)
+            if _type_of(value) == "object" or "properties" in value or "required" in value:
+                return _object(resolver, schema, depth, seen, also=resolver.resolve(branch))
+            return sample(resolver, branch, depth + 1, seen)
+    kind = _type_of(value)
+    if kind == "object" or (kind is None and "properties" in value):
+        return _object(resolver, schema, depth, seen)
+    if kind == "array":
+        count = max(int(value.get("minItems") or 0), 0)
+        return [sample(resolver, schema.get("items"), depth + 1, seen) for _ in range(count)]
+    if kind == "integer":
+        return int(_number(value, 0))
+    if kind == "number":
+        return float(_number(value, 0))
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return _string(value)
+
+
+def _type_of(value: dict[str, Any]) -> str | None:
+    kind = value.get("type")
+    if isinstance(kind, list):
+        non_null = [k for k in kind if k != "null"]
+        return non_null[0] if non_null else "null"
+    return kind
+
+
+def _nullable(value: dict[str, Any]) -> bool:
+    kind = value.get("type")
+    return value.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
+
+
+def _empty(kind: str | None) -> Any:
+    return {"object": {}, "array": [], "integer": 0, "number": 0.0, "boolean": False}.get(kind or "", "string")
+
+
+def _discriminated(resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str]) -> Any:
+    """A oneOf/anyOf value whose discriminator property names the branch it was built from."""
+    discriminator = schema.value["discriminator"]
+    prop = discriminator.get("propertyName")
+    mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+    if mapping:
+        key, target = next(iter(mapping.items()))
+        target = target if "#" in target or "/" in target else f"#/components/schemas/{target}"
+        branch = resolver.lookup(target, schema)
+    else:
+        branch = members.child(0)
+        ref = branch.value.get("$ref") if isinstance(branch.value, dict) else None
+        key = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+    out = sample(resolver, branch, depth + 1, seen)
+    if isinstance(out, dict) and isinstance(prop, str) and key is not None:
+        out[prop] = key
+    return out
+
+
+def _first_non_null(resolver: Resolver, members: Located) -> Located:
+    for index in range(len(members.value)):
+        member = resolver.resolve(members.child(index))
+        if not (isinstance(member.value, dict) and member.value.get("type") == "null"):
+            return members.child(index)
+    return members.child(0)
+
+
+def _merge_all_of(resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str]) -> Any:
+    resolved = [resolver.resolve(members.child(i)).value for i in range(len(members.value))]
+    if any(
+        isinstance(m, dict) and ({"properties", "required"} & m.keys() or m.get("type") == "object")
+        for m in [schema.value, *resolved]
+    ):
+        props, required = object_properties(resolver, schema)  # merged through every allOf member
+        return _build_object(resolver, props, list(required), 0, depth, seen)
+    parts = [sample(resolver, members.child(i), depth + 1, seen) for i in range(len(members.value))]
+    return next((p for p in parts if p not in (None, "string")), parts[0])
+
+
+def _properties(schema: Located | None) -> dict[str, Located]:
+    props = schema.get("properties") if schema is not None else None
+    if props is None or not isinstance(props.value, dict):
+        return {}
+    return {name: props.child(name) for name in props.value}
+
+
+def _required(schema: Located | None) -> list[str]:
+    required = schema.value.get("required") if schema is not None and isinstance(schema.value, dict) else None
+    return [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+
+
+def _object(
+    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], also: Located | None = None
+) -> dict[str, Any]:
+    """The required properties of an object schema (and of one oneOf/anyOf branch beside them)."""
+    if also is not None and "allOf" in also.value:
+        branch_props, branch_required = object_properties(resolver, also)
+    else:
+        branch_props, branch_required = _properties(also), set(_required(also))
+    props = {**_properties(schema), **branch_props}
+    required = _required(schema) + sorted(branch_required)
+    return _build_object(resolver, props, required, int(schema.value.get("minProperties") or 0), depth, seen)
+
+
+def _build_object(
+    resolver: Resolver, props: dict[str, Located], required: list[str], minimum: int, depth: int, seen: frozenset[str]
+) -> dict[str, Any]:
+    out = {}
+    for name in dict.fromkeys(required):
+        prop = props.get(name)
+        resolved = resolver.resolve(prop).value if prop is not None else None
+        if isinstance(resolved, dict) and resolved.get("readOnly") is True:
+            continue
+        out[name] = sample(resolver, prop, depth + 1, seen)
+    for name, prop in props.items():
+        if len(out) >= minimum:
+            break
+        out.setdefault(name, sample(resolver, prop, depth + 1, seen))
+    return out
+
+
+def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
+    """Whether an example or default honours the schema's simple constraints (specs' examples often do not)."""
+    if isinstance(value.get("enum"), list) and candidate not in value["enum"]:
+        return False
+    if isinstance(candidate, str):
+        pattern = value.get("pattern")
+        try:
+            if isinstance(pattern, str) and not re.search(pattern, candidate):
+                return False
+        except re.error:
+            return False
+        return int(value.get("minLength") or 0) <= len(candidate) <= int(value.get("maxLength") or len(candidate))
+    kind = _type_of(value)
+    if kind in ("integer", "number"):
+        return isinstance(candidate, int | float) and not isinstance(candidate, bool)
+    if kind == "string":
+        return False
+    return not (kind == "array" and not isinstance(candidate, list)) and not (
+        kind == "object" and not isinstance(candidate, dict)
+    )
+
+
+def _number(value: dict[str, Any], fallback: float) -> float:
+    low, high = value.get("minimum"), value.get("maximum")
+    if isinstance(value.get("exclusiveMinimum"), int | float) and not isinstance(value.get("exclusiveMinimum"), bool):
+        low = value["exclusiveMinimum"] + (1 if value.get("type") == "integer" else 0.5)
+    elif value.get("exclusiveMinimum") is True and isinstance(low, int | float):
+        low = low + 1
+    number = low if isinstance(low, int | float) else fallback
+    if isinstance(high, int | float) and number > high:
+        number = high
+    step = value.get("multipleOf")
+    if isinstance(step, int | float) and step > 0 and number % step:
+        number = (number // step + 1) * step
+    return number
+
+
+def _string(value: dict[str, Any]) -> str:
+    text = FORMAT_SAMPLES.get(value.get("format") or "", "string")
+    low = int(value.get("minLength") or 0)
+    high = value.get("maxLength")
+    if len(text) < low:
+        text = text + "x" * (low - len(text))
+    if isinstance(high, int) and len(text) > high:
+        text = text[:high]
+    pattern = value.get("pattern")
+    if isinstance(pattern, str):
+        candidates = (text, regex_sample(pattern), *PATTERN_CANDIDATES)
+        return next((c for c in candidates if c is not None and _acceptable(c, value)), text)
+    return text
