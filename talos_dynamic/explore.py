@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .client import BoundOperation
 
-COLUMNS = (("python name", 30), ("operationId", 26), ("method", 6), ("path", 40), ("tag", 16), ("summary", 36))
+COLUMNS = (("python name", 30), ("operationId", 26), ("method", 6), ("path", 40), ("tag", 18), ("summary", 36))
 
 
 def _cell(text: str, width: int) -> str:

@@ -130,8 +130,7 @@ class ResultList(tuple):
         return copy.deepcopy(self._raw)
 
     def __repr__(self) -> str:
-        body = json.dumps(mask_json(self._raw), ensure_ascii=False, default=str)
-        return f"<ResultList {body[:2000]}>"
+        return tuple.__repr__(self)  # items are scalars or Results, whose reprs mask secrets
 
 
 class TextResult(str):
