@@ -4,6 +4,7 @@ import inspect
 import time
 import warnings
 
+import jedi
 import pytest
 
 from talos_dynamic import Client
@@ -31,6 +32,9 @@ def test_every_talos_spec(shared_dir):
             op for op in client.operations if "revoke" in op.__name__ and "key_id" in inspect.signature(op).parameters
         )
         assert inspect.signature(revoke).parameters["reason"].annotation.__name__ == "RevocationReason"
+        source = "client.admin_issue_api_key(act"
+        completions = jedi.Interpreter(source, [{"client": client}]).complete(1, len(source))
+        assert [c.name for c in completions] == ["actor_id="], path.name
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +56,6 @@ def test_github_loads_lazily_then_documents_every_operation(github):
 
 
 def test_jedi_completion_on_github(github):
-    import jedi
-
     source = "client.repos_get(ow"
     completions = jedi.Interpreter(source, [{"client": github}]).complete(1, len(source))
     assert [c.name for c in completions] == ["owner="]
