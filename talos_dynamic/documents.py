@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -65,6 +66,7 @@ class DocumentStore:
         self._documents: dict[str, Any] = {}
         self._session = session
         self._timeout = timeout
+        self.transform: Callable[[Any], Any] | None = None  # applied to every document loaded from now on
 
     @property
     def documents(self) -> dict[str, Any]:
@@ -78,7 +80,8 @@ class DocumentStore:
     def get(self, uri: str) -> Any:
         """The parsed document at an absolute URI (file:// or http(s)://), loaded on first use."""
         if uri not in self._documents:
-            self._documents[uri] = self._fetch(uri)
+            document = self._fetch(uri)
+            self._documents[uri] = self.transform(document) if self.transform else document
         return self._documents[uri]
 
     def _fetch(self, uri: str) -> Any:

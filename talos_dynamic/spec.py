@@ -12,6 +12,7 @@ from .documents import DocumentStore, copy_dict_source, source_uri
 from .errors import SpecError
 from .operations import HTTP_METHODS, Operation
 from .refs import Located, Resolver
+from .swagger2 import convert_schema, is_swagger2, upgrade
 
 DICT_SOURCE_NAME = "<dict>"
 
@@ -34,6 +35,11 @@ class Spec:
                 f"a spec source is a path, a URL or a dict, not {type(source).__name__}", source=repr(source)[:80]
             )
         self.resolver = Resolver(self.store, {self.uri: self.source})
+        self.original = self.store.get(self.uri)
+        self.swagger2 = is_swagger2(self.original)
+        if self.swagger2:  # upgraded in memory; documents it refers to get their $refs rewritten too
+            self.store.add(self.uri, upgrade(self.original))
+            self.store.transform = convert_schema
         self.document = self.store.get(self.uri)
         self.root = Located(self.document, self.uri, "")
         self.version = self._version()
@@ -41,11 +47,9 @@ class Spec:
     def _version(self) -> tuple[int, int]:
         if not isinstance(self.document, dict):
             raise SpecError("the document is not a JSON/YAML object", source=self.source)
-        if "swagger" in self.document:
+        if "swagger" in self.original and not self.swagger2:
             raise SpecError(
-                f"Swagger {self.document['swagger']} documents are not supported yet; convert it to OpenAPI 3",
-                source=self.source,
-                pointer="/swagger",
+                f"Swagger {self.original['swagger']} is not supported (2.0 is)", source=self.source, pointer="/swagger"
             )
         raw = self.document.get("openapi")
         if not isinstance(raw, str):

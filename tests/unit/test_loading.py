@@ -144,11 +144,11 @@ def test_not_json_or_yaml(tmp_path):
     assert "bad.yaml" in str(caught.value) and "line" in str(caught.value)
 
 
-def test_not_openapi_and_swagger(tmp_path):
+def test_not_openapi_and_unknown_swagger(tmp_path):
     with pytest.raises(SpecError, match="no 'openapi' version"):
         Client({"info": {}})
-    with pytest.raises(SpecError, match="Swagger 2.0") as caught:
-        Client({"swagger": "2.0", "info": {}, "paths": {}})
+    with pytest.raises(SpecError, match="Swagger 1.2 is not supported") as caught:
+        Client({"swagger": "1.2", "info": {}, "paths": {}})
     assert caught.value.pointer == "/swagger"
 
 
