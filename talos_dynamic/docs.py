@@ -185,7 +185,7 @@ def skeleton_arguments(table: ArgumentTable) -> dict[str, Any]:
     """Placeholder values for the required arguments (and required body fields) that make a valid call."""
     resolver = table.resolver
     values = {
-        a.python_name: sample(resolver, a.parameter.schema)
+        a.python_name: sample(resolver, a.parameter.schema, fill=True)
         for a in table.by_name.values()
         if a.required and a.parameter is not None
     }
@@ -194,7 +194,8 @@ def skeleton_arguments(table: ArgumentTable) -> dict[str, Any]:
         return values
     media = next(iter(body.content.values()), None)
     schema = table.object_body_schema or (media.schema if media else None)
-    content = sample(resolver, schema)
+    # form encodings cannot carry an empty array, so arrays there get an item
+    content = sample(resolver, schema, fill=media_kind(media.name) in ("form", "multipart") if media else False)
     if isinstance(content, dict) and table.object_body_schema is not None:
         flattened = {a.property_name: a.python_name for a in table.by_name.values() if a.property_name}
         values.update({flattened[k]: v for k, v in content.items() if k in flattened})

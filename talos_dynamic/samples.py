@@ -7,7 +7,6 @@ from typing import Any
 
 from .refs import Located, Resolver
 from .regex_sample import regex_sample
-from .schemas import object_properties
 
 FORMAT_SAMPLES = {
     "date-time": "2024-01-01T00:00:00Z",
@@ -27,8 +26,14 @@ FORMAT_SAMPLES = {
 PATTERN_CANDIDATES = ("string", "a", "1", "abc", "A1", "abc123", "1h", "2024-01-01", "a-b", "1.0.0", "0", "x_y")
 
 
-def sample(resolver: Resolver, schema: Located | None, depth: int = 0, seen: frozenset[str] = frozenset()) -> Any:
-    """A small value that satisfies the schema (examples and defaults first, then the simplest value)."""
+def sample(
+    resolver: Resolver, schema: Located | None, depth: int = 0, seen: frozenset[str] = frozenset(), fill: bool = False
+) -> Any:
+    """A small value that satisfies the schema (examples and defaults first, then the simplest value).
+
+    With fill=True (for parameters), arrays get at least one item and objects at least one property, so
+    that every serialization style has something to show.
+    """
     if schema is None:
         return "string"
     schema = resolver.resolve(schema)
@@ -50,19 +55,19 @@ def sample(resolver: Resolver, schema: Located | None, depth: int = 0, seen: fro
         members = schema.get(key)
         if members is not None and isinstance(members.value, list) and members.value:
             if key == "allOf":
-                return _merge_all_of(resolver, schema, members, depth, seen)
+                return _merge_all_of(resolver, schema, members, depth, seen, fill)
             if isinstance(value.get("discriminator"), dict) and key != "allOf":
-                return _discriminated(resolver, schema, members, depth, seen)
+                return _discriminated(resolver, schema, members, depth, seen, fill)
             branch = _first_non_null(resolver, members)
-            if _type_of(value) == "object" or "properties" in value or "required" in value:
-                return _object(resolver, schema, depth, seen, also=resolver.resolve(branch))
-            return sample(resolver, branch, depth + 1, seen)
+            if _objectish(value):
+                return _object(resolver, schema, depth, seen, fill)
+            return sample(resolver, branch, depth + 1, seen, fill)
     kind = _type_of(value)
     if kind == "object" or (kind is None and "properties" in value):
-        return _object(resolver, schema, depth, seen)
+        return _object(resolver, schema, depth, seen, fill)
     if kind == "array":
-        count = max(int(value.get("minItems") or 0), 0)
-        return [sample(resolver, schema.get("items"), depth + 1, seen) for _ in range(count)]
+        count = max(int(value.get("minItems") or 0), 1 if fill else 0)
+        return [sample(resolver, schema.get("items"), depth + 1, seen, fill) for _ in range(count)]
     if kind == "integer":
         return int(_number(value, 0))
     if kind == "number":
@@ -91,7 +96,9 @@ def _empty(kind: str | None) -> Any:
     return {"object": {}, "array": [], "integer": 0, "number": 0.0, "boolean": False}.get(kind or "", "string")
 
 
-def _discriminated(resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str]) -> Any:
+def _discriminated(
+    resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
     """A oneOf/anyOf value whose discriminator property names the branch it was built from."""
     discriminator = schema.value["discriminator"]
     prop = discriminator.get("propertyName")
@@ -104,7 +111,7 @@ def _discriminated(resolver: Resolver, schema: Located, members: Located, depth:
         branch = members.child(0)
         ref = branch.value.get("$ref") if isinstance(branch.value, dict) else None
         key = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
-    out = sample(resolver, branch, depth + 1, seen)
+    out = sample(resolver, branch, depth + 1, seen, fill)
     if isinstance(out, dict) and isinstance(prop, str) and key is not None:
         out[prop] = key
     return out
@@ -118,63 +125,91 @@ def _first_non_null(resolver: Resolver, members: Located) -> Located:
     return members.child(0)
 
 
-def _merge_all_of(resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str]) -> Any:
+def _merge_all_of(
+    resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
     resolved = [resolver.resolve(members.child(i)).value for i in range(len(members.value))]
-    if any(
-        isinstance(m, dict) and ({"properties", "required"} & m.keys() or m.get("type") == "object")
-        for m in [schema.value, *resolved]
-    ):
-        props, required = object_properties(resolver, schema)  # merged through every allOf member
-        return _build_object(resolver, props, list(required), 0, depth, seen)
-    parts = [sample(resolver, members.child(i), depth + 1, seen) for i in range(len(members.value))]
+    if any(_objectish(m) for m in [schema.value, *resolved]):
+        return _object(resolver, schema, depth, seen, fill)
+    parts = [sample(resolver, members.child(i), depth + 1, seen, fill) for i in range(len(members.value))]
     return next((p for p in parts if p not in (None, "string")), parts[0])
 
 
-def _properties(schema: Located | None) -> dict[str, Located]:
-    props = schema.get("properties") if schema is not None else None
-    if props is None or not isinstance(props.value, dict):
-        return {}
-    return {name: props.child(name) for name in props.value}
+def _objectish(value: Any) -> bool:
+    return isinstance(value, dict) and bool({"properties", "required"} & value.keys() or value.get("type") == "object")
 
 
-def _required(schema: Located | None) -> list[str]:
-    required = schema.value.get("required") if schema is not None and isinstance(schema.value, dict) else None
-    return [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+def _collect(
+    resolver: Resolver, schema: Located | None, props: dict[str, list[Located]], required: list[str], visited: set[str]
+) -> None:
+    """Properties and required names of an object schema, through allOf and the first oneOf/anyOf branch."""
+    if schema is None:
+        return
+    schema = resolver.resolve(schema)
+    if schema.ref in visited or not isinstance(schema.value, dict):
+        return
+    visited.add(schema.ref)
+    value = schema.value
+    found = schema.get("properties")
+    if found is not None and isinstance(found.value, dict):
+        for name in found.value:
+            props.setdefault(name, []).append(found.child(name))
+    required += (
+        [r for r in value.get("required", []) if isinstance(r, str)] if isinstance(value.get("required"), list) else []
+    )
+    members = schema.get("allOf")
+    if members is not None and isinstance(members.value, list):
+        for index in range(len(members.value)):
+            _collect(resolver, members.child(index), props, required, visited)
+    for key in ("oneOf", "anyOf"):
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list) and members.value:
+            _collect(resolver, _first_non_null(resolver, members), props, required, visited)
+            break
 
 
 def _object(
-    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], also: Located | None = None
+    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], fill: bool = False
 ) -> dict[str, Any]:
-    """The required properties of an object schema (and of one oneOf/anyOf branch beside them)."""
-    if also is not None and "allOf" in also.value:
-        branch_props, branch_required = object_properties(resolver, also)
-    else:
-        branch_props, branch_required = _properties(also), set(_required(also))
-    props = {**_properties(schema), **branch_props}
-    required = _required(schema) + sorted(branch_required)
-    return _build_object(resolver, props, required, int(schema.value.get("minProperties") or 0), depth, seen)
-
-
-def _build_object(
-    resolver: Resolver, props: dict[str, Located], required: list[str], minimum: int, depth: int, seen: frozenset[str]
-) -> dict[str, Any]:
+    """The required properties of an object schema (allOf merged; one oneOf/anyOf branch taken)."""
+    props: dict[str, list[Located]] = {}
+    required: list[str] = []
+    visited: set[str] = set()
+    _collect(resolver, schema, props, required, visited)
     out = {}
     for name in dict.fromkeys(required):
-        prop = props.get(name)
-        resolved = resolver.resolve(prop).value if prop is not None else None
-        if isinstance(resolved, dict) and resolved.get("readOnly") is True:
+        schemas = props.get(name, [])
+        if any(
+            isinstance(resolver.resolve(s).value, dict) and resolver.resolve(s).value.get("readOnly") is True
+            for s in schemas
+        ):
             continue
-        out[name] = sample(resolver, prop, depth + 1, seen)
-    for name, prop in props.items():
+        out[name] = _sample_all(resolver, schemas, depth, seen, fill)
+    minimum = max(int(schema.value.get("minProperties") or 0), 1 if fill else 0)
+    for name, schemas in props.items():
         if len(out) >= minimum:
             break
-        out.setdefault(name, sample(resolver, prop, depth + 1, seen))
+        out.setdefault(name, _sample_all(resolver, schemas, depth, seen, fill))
     return out
+
+
+def _sample_all(
+    resolver: Resolver, schemas: list[Located], depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
+    """A value for a property that several allOf members describe: it must satisfy all of them."""
+    if len(schemas) <= 1:
+        return sample(resolver, schemas[0] if schemas else None, depth + 1, seen, fill)
+    combined = {"allOf": [{"$ref": s.ref} for s in schemas]}
+    return sample(
+        resolver, Located(combined, schemas[0].uri, schemas[0].pointer + "/(combined)"), depth + 1, seen, fill
+    )
 
 
 def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
     """Whether an example or default honours the schema's simple constraints (specs' examples often do not)."""
     if isinstance(value.get("enum"), list) and candidate not in value["enum"]:
+        return False
+    if (_objectish(value) or "allOf" in value) and not isinstance(candidate, dict):
         return False
     if isinstance(candidate, str):
         pattern = value.get("pattern")

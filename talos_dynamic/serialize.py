@@ -74,7 +74,9 @@ def serialize_query(param: Parameter, value: Any) -> list[str]:
     """Encoded `name=value` pieces for the query string."""
     value, enc, name = _shape(param, value), _encoder(param), quote(param.name, safe="[]")
     style, explode = param.style, param.explode
-    if style == "deepObject" and isinstance(value, Mapping):
+    if style == "deepObject" and isinstance(value, Mapping | list):
+        # OpenAPI defines deepObject for flat objects; nested objects and arrays use the bracket
+        # convention servers such as Stripe, Rails and PHP read: a[b][c]=x, a[0]=x, a[0][b]=x
         return [f"{name}{key}={enc(leaf)}" for key, leaf in _deep_items(value, enc)]
     if isinstance(value, list):
         if not value:
@@ -91,14 +93,12 @@ def serialize_query(param: Parameter, value: Any) -> list[str]:
     return [f"{name}={enc(value)}"]
 
 
-def _deep_items(value: Mapping[str, Any], enc, prefix: str = ""):
-    for key, leaf in value.items():
+def _deep_items(value: Mapping[str, Any] | list[Any], enc, prefix: str = ""):
+    pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for key, leaf in pairs:
         path = f"{prefix}[{enc(key)}]"
-        if isinstance(leaf, Mapping):
-            yield from _deep_items(leaf, enc, path)
-        elif isinstance(leaf, list | tuple):
-            for item in leaf:
-                yield path, item
+        if isinstance(leaf, Mapping | list | tuple):
+            yield from _deep_items(list(leaf) if isinstance(leaf, tuple) else leaf, enc, path)
         else:
             yield path, leaf
 

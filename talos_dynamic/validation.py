@@ -7,6 +7,7 @@ from typing import Any
 import referencing
 import referencing.jsonschema
 from jsonschema.exceptions import ValidationError
+from jsonschema.validators import extend
 from openapi_schema_validator import (
     OAS30ReadValidator,
     OAS30Validator,
@@ -15,6 +16,7 @@ from openapi_schema_validator import (
     oas30_format_checker,
     oas31_format_checker,
 )
+from openapi_schema_validator import _keywords as oas_keywords
 
 from .deref import Dereferencer, NeedsRegistry
 from .errors import SpecError, Violation
@@ -23,6 +25,16 @@ from .refs import Located
 from .spec import Spec
 
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
+
+# OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and writeOnly
+# (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
+OAS31WriteValidator = extend(
+    OAS31Validator, validators={"required": oas_keywords.write_required, "readOnly": oas_keywords.write_readOnly}
+)
+OAS31ReadValidator = extend(
+    OAS31Validator, validators={"required": oas_keywords.read_required, "writeOnly": oas_keywords.read_writeOnly}
+)
+ACCESS_RULES = ("readOnly", "writeOnly")
 
 
 class SchemaValidators:
@@ -66,7 +78,8 @@ class SchemaValidators:
         found = self._cache.get(key)
         if found is None:
             if self.spec.is_31:
-                cls, formats = OAS31Validator, oas31_format_checker
+                cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31Validator)
+                formats = oas31_format_checker
             else:
                 # readOnly/writeOnly speak of properties: a parameter is checked without either rule
                 cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30Validator)
@@ -104,7 +117,12 @@ class SchemaValidators:
                 source=self.spec.resolver.display(schema.uri),
                 pointer=schema.pointer,
             ) from None
-        return [to_violation(error, location, root, secrets) for error in errors]
+        # readOnly/writeOnly describe properties; a whole body whose schema carries them is not refused
+        return [
+            to_violation(error, location, root, secrets)
+            for error in errors
+            if not (error.validator in ACCESS_RULES and not error.absolute_path)
+        ]
 
 
 def json_path(root: str, parts: Any) -> str:

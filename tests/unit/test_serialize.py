@@ -84,3 +84,16 @@ def test_content_typed_parameter_is_json():
         media_type="application/json",
     )
     assert serialize_query(p, {"a": [1, 2]}) == ["filter=%7B%22a%22%3A%5B1%2C2%5D%7D"]
+
+
+def test_deep_object_nesting_uses_the_bracket_convention():
+    p = param("query", "deepObject", True, name="card")
+    assert serialize_query(p, {"a": {"b": 1}, "tags": ["x", "y"]}) == [
+        "card[a][b]=1",
+        "card[tags][0]=x",
+        "card[tags][1]=y",
+    ]
+    assert serialize_query(param("query", "deepObject", True, name="expand"), ["customer", "invoice"]) == [
+        "expand[0]=customer",
+        "expand[1]=invoice",
+    ]
