@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
@@ -116,8 +116,8 @@ def _dotless(path: str, item: object) -> str:
     return path
 
 
-def complaints(reference: OpenAPI, prepared: PreparedRequest) -> list[str]:
-    """What openapi-core's request validator finds wrong with our request, as it went on the wire."""
+def wire_request(prepared: PreparedRequest) -> WerkzeugOpenAPIRequest:
+    """Our request as a WSGI server would receive it (path decoded, query and body as sent)."""
     parts = urlsplit(prepared.url)
     environ = EnvironBuilder(
         method=prepared.method,
@@ -125,11 +125,22 @@ def complaints(reference: OpenAPI, prepared: PreparedRequest) -> list[str]:
         headers=prepared.headers,
         data=prepared.body,
     ).get_environ()
-    environ["PATH_INFO"] = unquote(parts.path)
+    environ["PATH_INFO"] = unquote_to_bytes(parts.path).decode("latin-1")  # WSGI carries bytes as latin-1
     environ["QUERY_STRING"] = parts.query
     environ["RAW_URI"] = environ["REQUEST_URI"] = parts.path + (f"?{parts.query}" if parts.query else "")
+    return WerkzeugOpenAPIRequest(Request(environ))
+
+
+def complaints_and_values(spec: Spec, prepared: PreparedRequest) -> tuple[list[str], object]:
+    """openapi-core's unmarshalling of our request: its complaints and the parameters it read."""
+    result = reference_for(spec).unmarshal_request(wire_request(prepared))
+    return [str(e) for e in result.errors], result.parameters
+
+
+def complaints(reference: OpenAPI, prepared: PreparedRequest) -> list[str]:
+    """What openapi-core's request validator finds wrong with our request, as it went on the wire."""
     try:
-        errors = list(reference.request_validator.iter_errors(WerkzeugOpenAPIRequest(Request(environ))))
+        errors = list(reference.request_validator.iter_errors(wire_request(prepared)))
     except Exception as exc:  # the reference itself crashed
         return [f"{type(exc).__name__}: {exc}"]
     found = []
