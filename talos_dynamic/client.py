@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import inspect
 import time
+import warnings
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from .binding import AmbiguousOperationError, bind_names
 from .bodies import choose_media_type
 from .docs import build_docstring
 from .enums import EnumNamespace
-from .errors import ConfigurationError, RequestValidationError, SpecError, TransportError
+from .errors import ConfigurationError, RequestValidationError, SpecError, SpecValidationWarning, TransportError
 from .explore import OperationsView, TagGroup
 from .logs import body_preview, logger
 from .models import ModelNamespace
@@ -188,7 +189,9 @@ class Client:
             self.default_headers,
         )
 
-    def _send(self, operation: Operation, prepared: PreparedRequest, timeout: float | None = None) -> Any:
+    def _send(
+        self, operation: Operation, prepared: PreparedRequest, timeout: float | None = None, stream: bool = False
+    ) -> Any:
         url = prepared.masked_url()
         if logger.isEnabledFor(10):
             logger.debug(
@@ -206,6 +209,7 @@ class Client:
                 headers=prepared.headers,
                 data=prepared.body,
                 timeout=timeout or self.timeout,
+                stream=stream,
             )
         except requests.Timeout:
             raise TransportError(
@@ -227,9 +231,13 @@ class Client:
                 prepared.method,
                 url,
                 (time.perf_counter() - started) * 1000,
-                body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
+                "<streamed>"
+                if stream
+                else body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
             )
-        return read_response(operation, response, self._validators, self.response_validation, prepared.secret_names)
+        return read_response(
+            operation, response, self._validators, self.response_validation, prepared.secret_names, stream
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def close(self) -> None:
@@ -273,9 +281,12 @@ class BoundOperation:
         return PreparedCall(self, request)
 
     def __call__(self, **kwargs: Any) -> Any:
+        """Call the operation. Per-call options: `_timeout` (seconds), `_stream=True` (a StreamResult whose
+        body is read as it arrives, for large downloads)."""
         timeout = kwargs.pop("_timeout", None)
+        stream = bool(kwargs.pop("_stream", False))
         request = self._client._prepare(self.operation, self.arguments, kwargs)
-        return self._client._send(self.operation, request, timeout)
+        return self._client._send(self.operation, request, timeout, stream)
 
     @cached_property
     def __signature__(self) -> inspect.Signature:
@@ -323,11 +334,26 @@ class PreparedCall:
 
 
 def _validate_spec(spec: Spec) -> None:
+    """Run openapi-spec-validator; a failure is a warning when every operation can still be built."""
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     try:
-        validate(spec.document, base_uri=spec.uri)
-    except OpenAPIValidationError as exc:
-        pointer = "".join(f"/{p}" for p in getattr(exc, "absolute_path", []))
-        raise SpecError(f"fails OpenAPI validation: {exc.message}", source=spec.source, pointer=pointer) from None
+        validate(spec.original, base_uri=spec.uri)
+    except Exception as exc:  # the validator raises its own error, or a referencing one for dangling $refs
+        path = list(getattr(exc, "absolute_path", [])) if isinstance(exc, OpenAPIValidationError) else []
+        top_level = bool(path) and isinstance(path[0], str) and path[0] in spec.original
+        pointer = "".join(f"/{p}" for p in path) if top_level else ""
+        text = exc.message if isinstance(exc, OpenAPIValidationError) else f"{type(exc).__name__}: {exc}"
+        message = f"fails OpenAPI validation: {str(text).splitlines()[0][:300]}"
+        try:
+            for operation in spec.operations:
+                operation.parameters, operation.request_body, operation.responses  # noqa: B018
+        except SpecError as broken:
+            raise SpecError(
+                f"{message}; and its operations cannot be built ({broken})", source=spec.source, pointer=pointer
+            ) from None
+        where = f"{spec.source}#{pointer}" if pointer else spec.source
+        warnings.warn(
+            f"{where}: {message}; loaded anyway, as every operation could be built", SpecValidationWarning, stacklevel=3
+        )

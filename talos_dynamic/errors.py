@@ -26,6 +26,10 @@ class SpecError(TalosDynamicError):
         super().__init__(f"{where}: {message}")
 
 
+class SpecValidationWarning(UserWarning):
+    """The document fails OpenAPI validation but its operations could be built, so it was loaded anyway."""
+
+
 class ConfigurationError(TalosDynamicError, ValueError):
     """The client was set up in a way that cannot work (no base URL, unknown auth scheme, ...)."""
 
@@ -208,6 +212,7 @@ __all__ = [
     "ServerError",
     "ServiceUnavailable",
     "SpecError",
+    "SpecValidationWarning",
     "TalosDynamicError",
     "TooManyRequests",
     "TransportError",

@@ -60,6 +60,7 @@ class ResponseSpec:
     content: dict[str, MediaType]
     headers: dict[str, Located]
     description: str = ""
+    links: dict[str, Any] = field(default_factory=dict)
 
 
 class Operation:
@@ -183,8 +184,19 @@ class Operation:
                 if headers is not None and isinstance(headers.value, dict)
                 else {},
                 description=response.value.get("description") or "",
+                links=self._resolved_map(response.get("links")),
             )
         return found
+
+    def _resolved_map(self, node: Located | None) -> dict[str, Any]:
+        if node is None or not isinstance(node.value, dict):
+            return {}
+        return {name: self.spec.resolver.resolve(node.child(name)).value for name in node.value}
+
+    @cached_property
+    def callbacks(self) -> dict[str, Any]:
+        """Callbacks by name: {expression: path item}, for reading (they are requests the server makes)."""
+        return self._resolved_map(self.node.get("callbacks"))
 
     def response_for(self, status: int) -> ResponseSpec | None:
         """The declared response that covers an HTTP status: exact, then 2XX-style range, then default."""

@@ -11,7 +11,7 @@ from .bodies import JSON, TEXT, media_kind
 from .errors import ResponseValidationError, Violation, error_class_for
 from .logs import logger
 from .operations import MediaType, Operation, ResponseSpec
-from .results import BytesResult, HttpInfo, TextResult, wrap
+from .results import BytesResult, HttpInfo, StreamResult, TextResult, wrap
 from .schemas import schema_name
 from .validation import RESPONSE, SchemaValidators
 
@@ -87,15 +87,53 @@ def check_response(
     return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
 
 
+def _stream_result(operation: Operation, response: requests.Response, mode: str) -> StreamResult:
+    violations: list[Violation] = []
+    spec = operation.response_for(response.status_code)
+    if mode != "off":
+        if spec is None and operation.responses:
+            violations.append(Violation("status", "$", "status_code", f"status {response.status_code} is not declared"))
+        elif (
+            spec is not None
+            and spec.content
+            and match_media(spec.content, response.headers.get("Content-Type", "")) is None
+        ):
+            violations.append(
+                Violation(
+                    "content-type",
+                    "$",
+                    "content_type",
+                    f"Content-Type {response.headers.get('Content-Type', '(none)')!r} is not declared",
+                )
+            )
+    if violations and mode == "strict":
+        response.close()
+        raise ResponseValidationError(operation.name, response.status_code, violations, response)
+    for violation in violations:
+        logger.warning("%s: response %s does not match the spec: %s", operation.name, response.status_code, violation)
+    return StreamResult(HttpInfo(response.status_code, response.headers, response.elapsed, response, tuple(violations)))
+
+
 def _all_empty(spec: ResponseSpec) -> bool:
     return all(m.schema is None or m.schema.value in ({}, True) for m in spec.content.values())
 
 
 def read_response(
-    operation: Operation, response: requests.Response, validators: SchemaValidators, mode: str, secrets: frozenset[str]
+    operation: Operation,
+    response: requests.Response,
+    validators: SchemaValidators,
+    mode: str,
+    secrets: frozenset[str],
+    stream: bool = False,
 ) -> Any:
-    """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for."""
+    """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for.
+
+    With stream=True a successful body is not read: its status and content type are checked and a
+    StreamResult is returned.
+    """
     status = response.status_code
+    if stream and status < 400:
+        return _stream_result(operation, response, mode)
     body, violations = decode(response)
     spec = operation.response_for(status)
     media = None

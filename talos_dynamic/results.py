@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -143,3 +144,39 @@ class BytesResult(bytes):
     """A binary response body, with `.http`."""
 
     http: HttpInfo | None = None
+
+
+class StreamResult:
+    """A response body read as it arrives (call with `_stream=True`), for large downloads.
+
+    Use as a context manager, or call close(); `iter_bytes()` yields chunks, `save(path)` writes them to a file.
+    """
+
+    def __init__(self, http: HttpInfo) -> None:
+        self.http = http
+
+    def iter_bytes(self, chunk_size: int = 65536):
+        """The body, chunk by chunk."""
+        return self.http.response.iter_content(chunk_size=chunk_size)
+
+    def save(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
+        """Write the body to a file; returns the number of bytes written."""
+        written = 0
+        with open(path, "wb") as handle:
+            for chunk in self.iter_bytes(chunk_size):
+                written += handle.write(chunk)
+        return written
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.http.response.close()
+
+    def __enter__(self) -> StreamResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        kind = self.http.headers.get("Content-Type", "unknown type")
+        return f"<StreamResult {self.http.status} {kind}>"

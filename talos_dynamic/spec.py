@@ -107,6 +107,14 @@ class Spec:
                     found.append(Operation(self, method.upper(), path, node, item))
         return found
 
+    @cached_property
+    def webhooks(self) -> dict[str, Any]:
+        """OpenAPI 3.1 webhooks by name (path items the API calls), for reading."""
+        hooks = self.root.get("webhooks")
+        if hooks is None or not isinstance(hooks.value, dict):
+            return {}
+        return {name: self.resolver.resolve(hooks.child(name)).value for name in hooks.value}
+
     def display(self, node: Located) -> str:
         """Where a node is, for error messages: file#pointer."""
         return f"{self.resolver.display(node.uri)}#{node.pointer}"

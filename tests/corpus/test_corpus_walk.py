@@ -70,3 +70,36 @@ def test_walk_and_check_against_openapi_core(document, shared_dir):
             if not allowed(document.name, name, complaint, prepared[name].headers.get("Content-Type", "")):
                 disagreements.append(f"{name} {prepared[name].method} {prepared[name].masked_url()}: {complaint}")
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_documents_that_fail_validation_still_load_with_a_warning(shared_dir):
+    from talos_dynamic import Client
+    from talos_dynamic.errors import SpecValidationWarning
+
+    for name, where in (
+        ("jupyter_server-2.21.1-api.yaml", "jupyter_server-2.21.1-api.yaml:"),
+        ("digitalocean/DigitalOcean-public.v2.yaml", "#/tags/0/description"),
+    ):
+        with pytest.warns(SpecValidationWarning, match="fails OpenAPI validation") as caught:
+            client = Client(shared_dir / "specs" / name, base_url="http://127.0.0.1:9", validate_spec=True)
+        assert where in str(caught[0].message) and len(client.operations) > 30
+
+
+def test_a_document_whose_operations_cannot_be_built_fails_with_the_pointer():
+    from talos_dynamic import Client, SpecError
+
+    broken = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/components/parameters/Gone"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    with pytest.raises(SpecError) as caught:
+        Client(broken, validate_spec=True)
+    assert "cannot be built" in str(caught.value) and "/paths/~1a/get/parameters/0" in str(caught.value)

@@ -270,3 +270,42 @@ def test_one_pooled_connection_per_client_and_a_finite_default_timeout(canned):
         for _ in range(3):
             client.get_thing()
     assert len({r["client_port"] for r in canned.requests}) == 1
+
+
+def test_large_downloads_can_be_streamed(canned, tmp_path):
+    payload = bytes(range(256)) * 4096  # 1 MiB
+    canned.answer("/blob", 200, payload, content_type="application/octet-stream")
+    client = Client(api(), base_url=canned.url, response_validation="strict")
+    with client.get_blob(_stream=True) as download:
+        assert download.http.status == 200
+        assert download.save(tmp_path / "blob.bin") == len(payload)
+    assert (tmp_path / "blob.bin").read_bytes() == payload
+    canned.answer("/blob", 200, b"<html>", content_type="text/html")
+    with pytest.raises(ResponseValidationError, match="text/html"):
+        client.get_blob(_stream=True)
+    canned.answer("/blob", 404, {"code": 5, "message": "gone"})
+    with pytest.raises(NotFound):
+        client.get_blob(_stream=True)
+
+
+def test_callbacks_links_and_webhooks_are_readable():
+    spec = api(
+        {
+            "/subscribe": {
+                "post": {
+                    "operationId": "subscribe",
+                    "callbacks": {
+                        "onEvent": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}}
+                    },
+                    "responses": {"201": {"description": "made", "links": {"self": {"operationId": "getThing"}}}},
+                }
+            }
+        }
+    )
+    spec["openapi"] = "3.1.0"
+    spec["webhooks"] = {"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+    client = Client(spec, base_url="http://127.0.0.1:9")
+    operation = client.subscribe.operation
+    assert list(operation.callbacks["onEvent"]) == ["{$request.body#/url}"]
+    assert operation.responses["201"].links == {"self": {"operationId": "getThing"}}
+    assert list(client.spec.webhooks) == ["ping"]
