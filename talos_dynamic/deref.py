@@ -56,7 +56,7 @@ class Dereferencer:
 
     def _inline_members(self, node: Located, members: dict[str, Any]) -> dict[str, Any]:
         if isinstance(members.get("discriminator"), dict):
-            members = {**members, "discriminator": self._absolute_mapping(node, members["discriminator"])}
+            members = {**members, "discriminator": self._absolute_mapping(node, members)}
         return {
             key: member
             if key in DATA_KEYWORDS or key.startswith("x-") or not isinstance(member, dict | list)
@@ -65,21 +65,26 @@ class Dereferencer:
         }
 
     @staticmethod
-    def _absolute_mapping(node: Located, discriminator: dict[str, Any]) -> dict[str, Any]:
-        """Mapping targets as absolute references, so they resolve wherever the inlined schema is used."""
-        mapping = discriminator.get("mapping")
-        if not isinstance(mapping, dict):
-            return discriminator
+    def _absolute_mapping(node: Located, members: dict[str, Any]) -> dict[str, Any]:
+        """The discriminator with every mapping target absolute, the implicit ones (branch schema names)
+        spelled out, so that they resolve wherever the inlined schema is validated."""
+        discriminator = members["discriminator"]
+        mapping = dict(discriminator.get("mapping") or {}) if isinstance(discriminator.get("mapping"), dict) else {}
+        for key in ("oneOf", "anyOf"):
+            for branch in members.get(key) or []:
+                ref = branch.get("$ref") if isinstance(branch, dict) else None
+                if isinstance(ref, str) and "/components/schemas/" in ref:
+                    mapping.setdefault(ref.rsplit("/", 1)[1], ref)
         absolute = {}
-        for key, target in mapping.items():
+        for value, target in mapping.items():
             if isinstance(target, str) and "#" not in target and "/" not in target:
                 target = f"#/components/schemas/{target}"  # a bare schema name
-            absolute[key] = (
+            absolute[value] = (
                 (node.uri + target if target.startswith("#") else urljoin(node.uri, target))
                 if isinstance(target, str)
                 else target
             )
-        return {**discriminator, "mapping": absolute}
+        return {**discriminator, "mapping": absolute} if absolute else discriminator
 
     def _inline_container(self, node: Located, key: str) -> Any:
         if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
