@@ -27,7 +27,7 @@ def test_signatures_are_real_and_typed(talos):
     listing = inspect.signature(talos.admin_list_issued_api_keys).parameters
     assert (listing["page_size"].annotation, listing["page_size"].default) == (int, None)
     update = inspect.signature(talos.admin_update_issued_api_key).parameters
-    assert list(update)[0] == "issued_api_key_key_id" and update["status"].annotation is talos.enums.KeyStatus
+    assert list(update)[0] == "issued_api_key_key_id" and update["scopes"].annotation == list[str]
 
 
 SPEC = {
