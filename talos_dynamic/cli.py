@@ -12,9 +12,11 @@ from typing import Any
 from .bundled import TALOS_SPEC
 from .cli_values import UsageError, parse_pairs, read_body
 from .client import BoundOperation, Client
+from .contract.scenarios import SCENARIOS
 from .demo import new_token, run_demo
 from .errors import ApiError, RequestValidationError, TalosDynamicError
 from .naming import snake_case
+from .server.faults import FAULTS
 
 BANNER = """talos_dynamic REPL: {client!r}
   client.operations            every operation, as a table
@@ -33,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4420)
     serve.add_argument("--token", help="admin bearer token required on admin calls (default: none required)")
+    serve.add_argument(
+        "--fault", choices=sorted(FAULTS), help="break the contract on purpose, one way (for testing contract checks)"
+    )
 
     demo = commands.add_parser("demo", help="run the Go SDK page's flow (issue, verify, revoke, derive, errors)")
     _client_options(demo)
@@ -59,6 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     repl = commands.add_parser("repl", help="an interactive session with `client` bound")
     _client_options(repl)
+
+    contract = commands.add_parser(
+        "contract",
+        help="check a live server against its spec: run a scenario or your pytest tests, report findings and coverage",
+    )
+    _client_options(contract)
+    which = contract.add_mutually_exclusive_group()
+    which.add_argument("--scenario", choices=sorted(SCENARIOS), help="a built-in scenario (default: talos-lifecycle)")
+    which.add_argument("--tests", metavar="DIR", help="run your pytest tests (fixture `api`) instead")
+    contract.add_argument("--report-json", metavar="FILE", help="the JSON report (contract/report.schema.json)")
+    contract.add_argument("--report-junit", metavar="FILE", help="JUnit XML, one test case per step or test")
+    contract.add_argument("--baseline", metavar="FILE", help="a previous JSON report: its findings do not fail")
+    contract.add_argument("--fail-under", type=float, metavar="PERCENT", help="fail when fewer operations ran")
+    contract.add_argument("--max-response-time", type=float, metavar="SECONDS", help="slower answers are findings")
     return parser
 
 
@@ -78,7 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    handlers = {"serve": serve, "demo": demo, "ops": ops, "describe": describe, "call": call, "repl": repl}
+    handlers = {
+        "serve": serve,
+        "demo": demo,
+        "ops": ops,
+        "describe": describe,
+        "call": call,
+        "repl": repl,
+        "contract": contract,
+    }
     try:
         return handlers[args.command](args)
     except UsageError as exc:
@@ -151,8 +178,34 @@ def serve(args: argparse.Namespace) -> int:
         f"({'admin token required' if args.token else 'no admin token required'}); Ctrl-C stops it",
         flush=True,
     )
-    start_server(args.host, args.port, args.token, background=False)
+    start_server(args.host, args.port, args.token, background=False, fault=args.fault)
     return 0
+
+
+def contract(args: argparse.Namespace) -> int:
+    from .contract.runner import run_contract
+
+    options = {
+        "spec": args.spec,
+        "headers": _headers(args.header),
+        "scenario": args.scenario,
+        "tests": args.tests,
+        "report_json": args.report_json,
+        "report_junit": args.report_junit,
+        "baseline": args.baseline,
+        "fail_under": args.fail_under,
+        "max_response_time": args.max_response_time,
+    }
+    if not _local_server_wanted(args):
+        if not args.base_url:
+            raise UsageError("--base-url is required with --spec (the server to check)")
+        return run_contract(base_url=args.base_url, token=args.token, **options)
+    from .server import start_server
+
+    token = new_token()
+    with start_server(token=token) as server:
+        print(f"Started the local Talos server at {server.url}", file=sys.stderr)
+        return run_contract(base_url=server.url, token=token, **options)
 
 
 def _local_server_wanted(args: argparse.Namespace) -> bool:

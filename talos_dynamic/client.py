@@ -18,6 +18,8 @@ from .arguments import ArgumentTable
 from .auth import Credentials
 from .binding import AmbiguousOperationError, bind_names
 from .bodies import choose_media_type
+from .contract.findings import ContractConfig
+from .contract.recorder import ContractRecorder
 from .docs import build_docstring
 from .enums import EnumNamespace
 from .errors import ConfigurationError, RequestValidationError, SpecError, SpecValidationWarning, TransportError
@@ -45,6 +47,8 @@ class Client:
     before they are sent (`request_validation="strict"` by default: nothing is sent when a rule is
     broken) and responses after (`response_validation="warn"` by default: violations are logged and kept
     on `result.http.violations`; "strict" raises ResponseValidationError; "off" skips the checks).
+    With `contract=True` (or a ContractConfig / ContractRecorder) every response goes through the contract
+    checks and their findings are recorded on `client.contract` instead of raised.
     """
 
     errors = errors_module
@@ -64,6 +68,7 @@ class Client:
         validate_spec: bool = False,
         session: requests.Session | None = None,
         history_size: int = 20,
+        contract: bool | ContractConfig | ContractRecorder = False,
     ) -> None:
         for label, mode in (("request_validation", request_validation), ("response_validation", response_validation)):
             if mode not in MODES:
@@ -87,6 +92,9 @@ class Client:
         self._names, self.name_clashes = bind_names(self.spec.operations, reserved)
         self._bound: dict[int, BoundOperation] = {}
         self.history: collections.deque[requests.Response] = collections.deque(maxlen=history_size)
+        self.contract: ContractRecorder | None = _recorder(contract)
+        if self.contract is not None:
+            self.contract.attach(self.spec.operations)
 
     # -- operations -------------------------------------------------------------------------------
     def __getattr__(self, name: str) -> BoundOperation:
@@ -235,9 +243,12 @@ class Client:
                 if stream
                 else body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
             )
-        return read_response(
-            operation, response, self._validators, self.response_validation, prepared.secret_names, stream
-        )
+        mode = self.response_validation
+        if self.contract is not None:  # contract mode: every check runs and its findings are recorded
+            if not stream:
+                self.contract.observe(operation, prepared, response, self._validators)
+            mode = "off"
+        return read_response(operation, response, self._validators, mode, prepared.secret_names, stream)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def close(self) -> None:
@@ -331,6 +342,14 @@ class PreparedCall:
 
     def __repr__(self) -> str:
         return repr(self.request)
+
+
+def _recorder(contract: bool | ContractConfig | ContractRecorder) -> ContractRecorder | None:
+    if isinstance(contract, ContractRecorder):
+        return contract
+    if isinstance(contract, ContractConfig):
+        return ContractRecorder(contract)
+    return ContractRecorder() if contract else None
 
 
 def _validate_spec(spec: Spec) -> None:

@@ -43,6 +43,7 @@ class Violation:
     rule: str  # the JSON Schema keyword or check that failed
     message: str
     value: Any = None
+    expected: Any = None  # what the rule wanted (the schema keyword's value, or the missing property)
 
     def __str__(self) -> str:
         return f"{self.location} {self.path}: {self.message} [{self.rule}]"

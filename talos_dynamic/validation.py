@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import referencing
@@ -152,6 +153,17 @@ def to_violation(error: ValidationError, location: str, root: str, secrets: froz
         message = error.message
     if len(message) > 300:
         message = message[:297] + "..."
+    expected = error.validator_value
+    if error.validator == "required":
+        missing = re.match(r"'(.+)' is a required property", error.message)
+        expected = missing.group(1) if missing else expected
+    elif error.validator in ("oneOf", "anyOf", "allOf") or len(str(expected)) > 200:
+        expected = f"<{error.validator} schema>"
     return Violation(
-        location=location, path=json_path(root, parts), rule=str(error.validator), message=message, value=value
+        location=location,
+        path=json_path(root, parts),
+        rule=str(error.validator),
+        message=message,
+        value=value,
+        expected=expected,
     )

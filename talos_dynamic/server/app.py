@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
+from .faults import FAULTS, apply_fault
 from .store import KeyStore, StoreError, parse_duration, timestamp
 from .tokens import TokenSigner
 
@@ -39,8 +40,11 @@ def error_body(status: str, reason: str, message: str) -> dict[str, Any]:
 class TalosApp:
     """A WSGI application implementing every operation of the bundled spec."""
 
-    def __init__(self, token: str | None = None, spec_path: Path = SPEC_PATH) -> None:
+    def __init__(self, token: str | None = None, spec_path: Path = SPEC_PATH, fault: str | None = None) -> None:
+        if fault is not None and fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         self.token = token
+        self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
         self.openapi = OpenAPI.from_dict(openapi_core_view(spec_path))
@@ -59,6 +63,12 @@ class TalosApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
+        handler = "none"
+        try:
+            handler, _, _ = self._match(request)
+            handler = handler.__name__
+        except StoreError:
+            pass
         try:
             status, body = self.dispatch(request)
         except StoreError as exc:
@@ -66,7 +76,8 @@ class TalosApp:
         except Exception as exc:  # an answer in the declared shape, never a bare traceback page
             logger.exception("local server: unexpected error")
             status, body = 500, error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}")
-        response = Response(json.dumps(body), status=status, content_type="application/json")
+        status, body, content_type = apply_fault(self.fault, handler, status, body, "application/json")
+        response = Response(json.dumps(body), status=status, content_type=content_type)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> tuple[int, Any]:

@@ -55,9 +55,10 @@ def start_server(
     background: bool = True,
     spec_path: Path = SPEC_PATH,
     quiet: bool = True,
+    fault: str | None = None,
 ) -> LocalServer:
     """Start a local server (port 0 picks a free one). With background=False, serve until interrupted."""
-    app = TalosApp(token=token, spec_path=spec_path)
+    app = TalosApp(token=token, spec_path=spec_path, fault=fault)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else _Handler)
     if not background:
         handle = LocalServer(server, app, None)

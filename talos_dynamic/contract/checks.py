@@ -1,0 +1,174 @@
+"""The contract checks, run on every response in contract mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import requests
+
+from ..errors import Violation
+from ..masking import MASK, mask_json
+from ..operations import Operation, ResponseSpec
+from ..prepare import PreparedRequest
+from ..responses import check_response, decode
+from ..rpc_status import GRPC_TO_HTTP, decode_status
+from ..validation import SchemaValidators
+from .findings import ContractConfig, Finding
+
+# gRPC codes that more than one HTTP status legitimately carries (Talos answers FAILED_PRECONDITION with 409)
+EXTRA_HTTP = {"FAILED_PRECONDITION": {409}, "ABORTED": {409}, "UNKNOWN": {500}, "OUT_OF_RANGE": {400, 416}}
+
+
+def run_checks(
+    operation: Operation,
+    prepared: PreparedRequest,
+    response: requests.Response,
+    validators: SchemaValidators,
+    config: ContractConfig,
+    case: str | None,
+) -> list[Finding]:
+    """Every finding for one exchange, with the severities the config gives (checks set to "off" skipped)."""
+    body, decode_problems = decode(response)
+    spec = operation.response_for(response.status_code)
+    raw: list[tuple[str, Violation]] = []
+    violations, _ = check_response(operation, spec, response, body, validators, prepared.secret_names)
+    for violation in [*decode_problems, *violations]:
+        raw.append((_check_of(violation, response.status_code), violation))
+    if spec is not None:
+        raw += [("response_headers_conformance", v) for v in _header_violations(spec, response, validators)]
+    if response.status_code >= 400:
+        raw += [("error_body_conformance", v) for v in _error_shape(body)]
+        raw += [("status_code_matches_error_code", v) for v in _code_mismatch(body, response.status_code)]
+    if response.status_code >= 500:
+        raw.append(
+            (
+                "not_a_server_error",
+                Violation("status", "$", "5xx", f"server error {response.status_code}", response.status_code, "< 500"),
+            )
+        )
+    elapsed = response.elapsed.total_seconds()
+    if config.max_response_time is not None and elapsed > config.max_response_time:
+        raw.append(
+            (
+                "max_response_time",
+                Violation(
+                    "time",
+                    "$",
+                    "max_response_time",
+                    f"took {elapsed:.3f}s",
+                    round(elapsed, 3),
+                    config.max_response_time,
+                ),
+            )
+        )
+    findings = []
+    for check, violation in raw:
+        severity = config.severity(check)
+        if severity != "off":
+            findings.append(_finding(check, severity, operation, prepared, response, violation, case))
+    return findings
+
+
+def _check_of(violation: Violation, status: int) -> str:
+    if violation.location == "status":
+        return "status_code_conformance"
+    if violation.location == "content-type":
+        return "content_type_conformance"
+    return "error_body_conformance" if status >= 400 else "response_schema_conformance"
+
+
+def _header_violations(
+    spec: ResponseSpec, response: requests.Response, validators: SchemaValidators
+) -> Iterator[Violation]:
+    for name, header in spec.headers.items():
+        declared = header.value if isinstance(header.value, dict) else {}
+        value = response.headers.get(name)
+        if value is None:
+            if declared.get("required") is True:
+                yield Violation("header", name, "required", f"required header {name} is missing", None, name)
+            continue
+        schema = header.get("schema")
+        kind = validators.spec.resolver.resolve(schema).value.get("type") if schema is not None else None
+        yield from validators.check(schema, _header_value(value, kind), "response", "header", name)
+
+
+def _header_value(text: str, kind: Any) -> Any:
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind == "array":
+        return [part.strip() for part in text.split(",")]
+    return text
+
+
+def _error_shape(body: Any) -> Iterator[Violation]:
+    if decode_status(body, 500).shape == "unknown":
+        yield Violation(
+            "body",
+            "$",
+            "google.rpc.Status",
+            "the error body is not a google.rpc.Status (bare {code, message, details} or enveloped {error: {...}})",
+            _short(body),
+            "google.rpc.Status",
+        )
+
+
+def _code_mismatch(body: Any, http_status: int) -> Iterator[Violation]:
+    status = decode_status(body, http_status)
+    if status.shape not in ("google.rpc.Status", "AIP-193") or status.status not in GRPC_TO_HTTP:
+        return
+    allowed = {GRPC_TO_HTTP[status.status]} | EXTRA_HTTP.get(status.status, set())
+    if http_status not in allowed:
+        path = "$.code" if status.shape == "google.rpc.Status" else "$.error.status"
+        yield Violation(
+            "body",
+            path,
+            "grpc_to_http",
+            f"gRPC {status.status} ({status.grpc_code}) travels with HTTP {sorted(allowed)}, not {http_status}",
+            http_status,
+            sorted(allowed),
+        )
+
+
+def _short(body: Any) -> Any:
+    if isinstance(body, str | bytes) and len(body) > 200:
+        return body[:200]
+    return body
+
+
+def _finding(
+    check: str,
+    severity: str,
+    operation: Operation,
+    prepared: PreparedRequest,
+    response: requests.Response,
+    violation: Violation,
+    case: str | None,
+) -> Finding:
+    actual = violation.value
+    if isinstance(actual, dict | list):
+        actual = mask_json(actual, prepared.secret_names)
+    if isinstance(actual, bytes):
+        actual = actual.decode("utf-8", "replace")
+    return Finding(
+        check=check,
+        severity=severity,
+        operation=operation.name,
+        method=prepared.method,
+        url=prepared.masked_url(),
+        status=response.status_code,
+        path=violation.path,
+        rule=violation.rule,
+        expected=violation.expected,
+        actual=actual if actual != MASK else MASK,
+        message=violation.message,
+        curl=prepared.to_curl(),
+        case=case,
+    )

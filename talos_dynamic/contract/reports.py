@@ -1,0 +1,155 @@
+"""Contract reports: the JSON report (stable, see report.schema.json), JUnit XML, and the text tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from .recorder import ContractRecorder
+from .scenarios import CaseResult
+
+REPORT_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+
+
+def load_baseline(path: str | Path | None) -> set[str]:
+    """Finding keys accepted by a baseline: a previous JSON report, or a JSON list of keys."""
+    if not path:
+        return set()
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data = [f.get("key") for f in data.get("findings", [])]
+    return {key for key in data if isinstance(key, str)}
+
+
+def build_report(
+    recorder: ContractRecorder,
+    cases: list[CaseResult],
+    *,
+    spec_source: str,
+    title: str,
+    base_url: str,
+    started: dt.datetime,
+    seconds: float,
+    baseline: set[str],
+) -> dict[str, Any]:
+    """The JSON report as a dict."""
+    findings = [{**f.to_json(), "baselined": f.key in baseline} for f in recorder.findings]
+    new_errors = [f for f in findings if f["severity"] == "error" and not f["baselined"]]
+    rows = [_case_row(case, baseline) for case in cases]
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": "talos-dynamic",
+        "spec": {"source": spec_source, "title": title},
+        "base_url": base_url,
+        "started": started.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "duration_seconds": round(seconds, 3),
+        "cases": rows,
+        "findings": findings,
+        "coverage": recorder.coverage(),
+        "summary": {
+            "cases": len(cases),
+            "cases_failed": sum(1 for row in rows if row["outcome"] == "failed"),
+            "findings_by_check": recorder.by_check(),
+            "errors": sum(1 for f in findings if f["severity"] == "error"),
+            "warnings": sum(1 for f in findings if f["severity"] == "warning"),
+            "new_errors": len(new_errors),
+        },
+    }
+
+
+def _case_row(case: CaseResult, baseline: set[str]) -> dict[str, Any]:
+    """A case fails when its own expectation failed, or when it broke a check at error severity that the
+    baseline does not accept."""
+    new = [f for f in case.findings if f.severity == "error" and f.key not in baseline]
+    outcome, message = case.outcome, case.message
+    if outcome == "passed" and new:
+        outcome, message = "failed", f"{len(new)} contract finding(s) at error severity"
+    return {
+        "name": case.name,
+        "outcome": outcome,
+        "duration_seconds": round(case.seconds, 4),
+        "message": message,
+        "findings": [f.key for f in case.findings],
+    }
+
+
+def write_json(report: dict[str, Any], path: str | Path) -> None:
+    Path(path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def write_junit(report: dict[str, Any], path: str | Path, suite: str) -> None:
+    """One test case per scenario step or test; error-severity findings fail their case."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for finding in report["findings"]:
+        by_key.setdefault(finding["key"], []).append(finding)
+    cases = report["cases"]
+    root = ET.Element("testsuites")
+    element = ET.SubElement(
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(len(cases)),
+        failures=str(sum(c["outcome"] == "failed" for c in cases)),
+        errors="0",
+        skipped=str(sum(c["outcome"] == "skipped" for c in cases)),
+        time=str(report["duration_seconds"]),
+        timestamp=report["started"],
+    )
+    for case in cases:
+        node = ET.SubElement(
+            element, "testcase", classname=suite, name=case["name"], time=str(case["duration_seconds"])
+        )
+        findings = [
+            f for key in dict.fromkeys(case["findings"]) for f in by_key.get(key, []) if f["case"] == case["name"]
+        ]
+        if case["outcome"] == "failed":
+            failure = ET.SubElement(node, "failure", message=case["message"] or "failed")
+            failure.text = "\n".join(_finding_line(f) for f in findings) or case["message"]
+        elif case["outcome"] == "skipped":
+            ET.SubElement(node, "skipped", message=case["message"] or "skipped")
+        if findings:
+            ET.SubElement(node, "system-out").text = "\n".join(_finding_line(f) for f in findings)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _finding_line(finding: dict[str, Any]) -> str:
+    return (
+        f"[{finding['severity']}] {finding['check']}: {finding['operation']} {finding['method']} "
+        f"{finding['url']} -> {finding['status']} {finding['path']}: {finding['message']} "
+        f"(expected {finding['expected']!r}, got {finding['actual']!r})\n    {finding['curl']}"
+    )
+
+
+def coverage_table(report: dict[str, Any]) -> str:
+    """Operations exercised and the statuses seen for each."""
+    coverage = report["coverage"]
+    lines = [
+        f"Coverage: {coverage['operations_exercised']}/{coverage['operations_total']} operations "
+        f"({coverage['operations_percent']}%), {coverage['statuses_exercised']}/{coverage['statuses_declared']} "
+        "declared statuses",
+        f"  {'operation':<40}{'declared':<24}seen",
+    ]
+    for row in coverage["operations"]:
+        seen = ", ".join(f"{code}x{count}" for code, count in row["statuses_seen"].items()) or "-"
+        lines.append(f"  {row['operation']:<40}{', '.join(row['statuses_declared']):<24}{seen}")
+    return "\n".join(lines)
+
+
+def findings_text(report: dict[str, Any]) -> str:
+    """Findings by check, then each finding with its curl line."""
+    findings = report["findings"]
+    if not findings:
+        return "Findings: none"
+    counts = report["summary"]["findings_by_check"]
+    lines = [
+        "Findings: "
+        + ", ".join(f"{check} {c['error']} error(s), {c['warning']} warning(s)" for check, c in sorted(counts.items()))
+    ]
+    for finding in findings:
+        mark = " (baselined)" if finding["baselined"] else ""
+        lines.append(f"  {_finding_line(finding)}{mark}")
+    return "\n".join(lines)
