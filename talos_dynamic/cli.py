@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     contract.add_argument("--baseline", metavar="FILE", help="a previous JSON report: its findings do not fail")
     contract.add_argument("--fail-under", type=float, metavar="PERCENT", help="fail when fewer operations ran")
     contract.add_argument("--max-response-time", type=float, metavar="SECONDS", help="slower answers are findings")
+    contract.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="NAME=error|warning|off",
+        help="set one check's severity (repeatable)",
+    )
     return parser
 
 
@@ -182,6 +189,20 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_severities(values: list[str]) -> dict[str, str]:
+    """--check NAME=error|warning|off, checked against the known checks."""
+    from .contract import CHECKS
+    from .contract.findings import SEVERITIES
+
+    found = {}
+    for value in values:
+        name, _, severity = value.partition("=")
+        if name not in CHECKS or severity not in SEVERITIES:
+            raise UsageError(f"--check {value!r}: expected NAME=error|warning|off with NAME one of {', '.join(CHECKS)}")
+        found[name] = severity
+    return found
+
+
 def contract(args: argparse.Namespace) -> int:
     from .contract.runner import run_contract
 
@@ -195,6 +216,7 @@ def contract(args: argparse.Namespace) -> int:
         "baseline": args.baseline,
         "fail_under": args.fail_under,
         "max_response_time": args.max_response_time,
+        "severities": parse_severities(args.check),
     }
     if not _local_server_wanted(args):
         if not args.base_url:

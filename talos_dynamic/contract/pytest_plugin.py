@@ -37,6 +37,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _add(group, "--token", default=None, help="bearer token")
     _add(group, "--contract-header", action="append", default=[], help="extra header 'Name: value'")
     _add(group, "--max-response-time", type=float, default=None, help="seconds; slower answers are findings")
+    _add(group, "--contract-check", action="append", default=[], help="NAME=error|warning|off for one check")
     _add(group, "--contract-report-json", default=None, help="write the JSON contract report here")
 
 

@@ -51,6 +51,7 @@ def run_contract(
     baseline: str | None,
     fail_under: float | None,
     max_response_time: float | None,
+    severities: dict[str, str] | None = None,
     out: TextIO = sys.stdout,
 ) -> int:
     """Run, report, and return the exit code: 1 when a case failed, an error-severity finding is not in the
@@ -58,10 +59,10 @@ def run_contract(
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     accepted = load_baseline(baseline)
     if tests:
-        report = _run_pytest(spec, base_url, token, headers, tests, max_response_time, report_junit)
+        report = _run_pytest(spec, base_url, token, headers, tests, max_response_time, report_junit, severities or {})
         report = _rebaseline(report, accepted)
     else:
-        config = ContractConfig(max_response_time=max_response_time)
+        config = ContractConfig(severities=severities or {}, max_response_time=max_response_time)
         with Client(spec, base_url=base_url, token=token, headers=headers, contract=config) as client:
             cases = run_scenario(client, SCENARIOS[scenario or "talos-lifecycle"], Progress(out))
             report = build_report(
@@ -100,6 +101,7 @@ def _run_pytest(
     tests: str,
     max_response_time: float | None,
     report_junit: str | None,
+    severities: dict[str, str],
 ) -> dict[str, Any]:
     import pytest
 
@@ -111,6 +113,8 @@ def _run_pytest(
             args += ["--token", token]
         for name, value in headers.items():
             args += ["--contract-header", f"{name}: {value}"]
+        for name, severity in severities.items():
+            args += ["--contract-check", f"{name}={severity}"]
         if max_response_time is not None:
             args += ["--max-response-time", str(max_response_time)]
         if report_junit:

@@ -254,6 +254,11 @@ def test_contract_command_fails_on_a_broken_server_unless_baselined(tmp_path):
         again = run_cli("--base-url", server.url, "--token", ADMIN_TOKEN, "--baseline", str(first))
         assert again.returncode == 0, again.stdout
         assert "(baselined)" in again.stdout
+        warned = run_cli(
+            "--base-url", server.url, "--token", ADMIN_TOKEN, "--check", "response_schema_conformance=warning"
+        )
+        assert warned.returncode == 0 and "[warning] response_schema_conformance" in warned.stdout
+        assert run_cli("--base-url", server.url, "--check", "nonsense=off").returncode == 2
     finally:
         server.stop()
 
