@@ -9,9 +9,7 @@ from typing import Any
 
 from .arguments import ArgumentTable
 from .refs import Located, Resolver
-from .schemas import PY_TYPES
-
-TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+from .schemas import PY_TYPES, coerce_text
 
 
 class UsageError(ValueError):
@@ -37,22 +35,10 @@ def _kind(resolver: Resolver, schema: Located | None) -> tuple[str | None, Locat
 def parse_scalar(text: str, kind: str | None, name: str) -> Any:
     """One value by its JSON Schema type."""
     try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
+        return coerce_text(text, kind) if kind != "object" else json.loads(text)
     except ValueError:
-        raise UsageError(f"{name}={text!r}: expected {PY_TYPES[kind].__name__}") from None
-    if kind == "boolean":
-        if text.lower() in TRUE | FALSE:
-            return text.lower() in TRUE
-        raise UsageError(f"{name}={text!r}: expected true or false")
-    if kind == "object":
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise UsageError(f"{name}={text!r}: expected a JSON object") from None
-    return text
+        expected = {"object": "a JSON object", "boolean": "true or false"}.get(kind or "")
+        raise UsageError(f"{name}={text!r}: expected {expected or PY_TYPES[kind].__name__}") from None
 
 
 def parse_pairs(table: ArgumentTable, pairs: list[str]) -> dict[str, Any]:

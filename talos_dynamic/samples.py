@@ -7,6 +7,7 @@ from typing import Any
 
 from .refs import Located, Resolver
 from .regex_sample import regex_sample
+from .schemas import collect_object, first_non_null
 
 FORMAT_SAMPLES = {
     "date-time": "2024-01-01T00:00:00Z",
@@ -58,7 +59,7 @@ def sample(
                 return _merge_all_of(resolver, schema, members, depth, seen, fill)
             if isinstance(value.get("discriminator"), dict) and key != "allOf":
                 return _discriminated(resolver, schema, members, depth, seen, fill)
-            branch = _first_non_null(resolver, members)
+            branch = first_non_null(resolver, members)
             if _objectish(value):
                 return _object(resolver, schema, depth, seen, fill)
             return sample(resolver, branch, depth + 1, seen, fill)
@@ -117,14 +118,6 @@ def _discriminated(
     return out
 
 
-def _first_non_null(resolver: Resolver, members: Located) -> Located:
-    for index in range(len(members.value)):
-        member = resolver.resolve(members.child(index))
-        if not (isinstance(member.value, dict) and member.value.get("type") == "null"):
-            return members.child(index)
-    return members.child(0)
-
-
 def _merge_all_of(
     resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
 ) -> Any:
@@ -139,43 +132,11 @@ def _objectish(value: Any) -> bool:
     return isinstance(value, dict) and bool({"properties", "required"} & value.keys() or value.get("type") == "object")
 
 
-def _collect(
-    resolver: Resolver, schema: Located | None, props: dict[str, list[Located]], required: list[str], visited: set[str]
-) -> None:
-    """Properties and required names of an object schema, through allOf and the first oneOf/anyOf branch."""
-    if schema is None:
-        return
-    schema = resolver.resolve(schema)
-    if schema.ref in visited or not isinstance(schema.value, dict):
-        return
-    visited.add(schema.ref)
-    value = schema.value
-    found = schema.get("properties")
-    if found is not None and isinstance(found.value, dict):
-        for name in found.value:
-            props.setdefault(name, []).append(found.child(name))
-    required += (
-        [r for r in value.get("required", []) if isinstance(r, str)] if isinstance(value.get("required"), list) else []
-    )
-    members = schema.get("allOf")
-    if members is not None and isinstance(members.value, list):
-        for index in range(len(members.value)):
-            _collect(resolver, members.child(index), props, required, visited)
-    for key in ("oneOf", "anyOf"):
-        members = schema.get(key)
-        if members is not None and isinstance(members.value, list) and members.value:
-            _collect(resolver, _first_non_null(resolver, members), props, required, visited)
-            break
-
-
 def _object(
     resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], fill: bool = False
 ) -> dict[str, Any]:
     """The required properties of an object schema (allOf merged; one oneOf/anyOf branch taken)."""
-    props: dict[str, list[Located]] = {}
-    required: list[str] = []
-    visited: set[str] = set()
-    _collect(resolver, schema, props, required, visited)
+    props, required = collect_object(resolver, schema, first_branch=True)
     out = {}
     for name in dict.fromkeys(required):
         schemas = props.get(name, [])

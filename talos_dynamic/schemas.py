@@ -6,15 +6,30 @@ from .refs import Located, Resolver
 
 
 def object_properties(resolver: Resolver, schema: Located | None) -> tuple[dict[str, Located], set[str]]:
-    """The properties of an object schema (allOf members merged) and its required names."""
-    properties: dict[str, Located] = {}
-    required: set[str] = set()
-    _collect(resolver, schema, properties, required, seen=set())
-    return properties, required
+    """The properties of an object schema (allOf members merged; the first schema of each name wins) and its
+    required names."""
+    properties, required = collect_object(resolver, schema)
+    return {name: schemas[0] for name, schemas in properties.items()}, set(required)
+
+
+def collect_object(
+    resolver: Resolver, schema: Located | None, first_branch: bool = False
+) -> tuple[dict[str, list[Located]], list[str]]:
+    """Every schema that describes each property, through allOf (and, with first_branch, the first non-null
+    branch of a oneOf/anyOf), with the required names in order."""
+    properties: dict[str, list[Located]] = {}
+    required: list[str] = []
+    _collect(resolver, schema, properties, required, set(), first_branch)
+    return properties, list(dict.fromkeys(required))
 
 
 def _collect(
-    resolver: Resolver, schema: Located | None, properties: dict[str, Located], required: set[str], seen: set[str]
+    resolver: Resolver,
+    schema: Located | None,
+    properties: dict[str, list[Located]],
+    required: list[str],
+    seen: set[str],
+    first_branch: bool,
 ) -> None:
     if schema is None:
         return
@@ -25,13 +40,27 @@ def _collect(
     props = schema.get("properties")
     if props is not None and isinstance(props.value, dict):
         for name in props.value:
-            properties.setdefault(name, props.child(name))
+            properties.setdefault(name, []).append(props.child(name))
     if isinstance(schema.value.get("required"), list):
-        required.update(r for r in schema.value["required"] if isinstance(r, str))
+        required.extend(r for r in schema.value["required"] if isinstance(r, str))
     members = schema.get("allOf")
     if members is not None and isinstance(members.value, list):
         for index in range(len(members.value)):
-            _collect(resolver, members.child(index), properties, required, seen)
+            _collect(resolver, members.child(index), properties, required, seen, first_branch)
+    for key in ("oneOf", "anyOf") if first_branch else ():
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list) and members.value:
+            _collect(resolver, first_non_null(resolver, members), properties, required, seen, first_branch)
+            break
+
+
+def first_non_null(resolver: Resolver, members: Located) -> Located:
+    """The first oneOf/anyOf branch that is not `type: null`."""
+    for index in range(len(members.value)):
+        member = resolver.resolve(members.child(index))
+        if not (isinstance(member.value, dict) and member.value.get("type") == "null"):
+            return members.child(index)
+    return members.child(0)
 
 
 def schema_name(schema: Located | None) -> str | None:
@@ -135,3 +164,22 @@ PY_TYPES: dict[str, type] = {
     "object": dict,
     "array": list,
 }
+
+
+TRUE_WORDS, FALSE_WORDS = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off"})
+
+
+def coerce_text(text: str, kind: str | None) -> object:
+    """A textual value (command-line argument, header) as the JSON type its schema declares.
+
+    Raises ValueError when the text cannot be that type; strings and unknown types come back unchanged.
+    """
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return float(text)
+    if kind == "boolean":
+        if text.lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError(f"{text!r} is not true or false")
+        return text.lower() in TRUE_WORDS
+    return text

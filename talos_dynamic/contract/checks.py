@@ -13,6 +13,7 @@ from ..operations import Operation, ResponseSpec
 from ..prepare import PreparedRequest
 from ..responses import check_response, decode
 from ..rpc_status import GRPC_TO_HTTP, decode_status
+from ..schemas import coerce_text
 from ..validation import SchemaValidators
 from .findings import ContractConfig, Finding
 
@@ -94,18 +95,12 @@ def _header_violations(
 
 
 def _header_value(text: str, kind: Any) -> Any:
-    try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
-    except ValueError:
-        return text
-    if kind == "boolean" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
     if kind == "array":
         return [part.strip() for part in text.split(",")]
-    return text
+    try:
+        return coerce_text(text, kind)
+    except ValueError:
+        return text  # the schema check then reports the wrong type
 
 
 def _error_shape(body: Any) -> Iterator[Violation]:
