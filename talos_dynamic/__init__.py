@@ -3,6 +3,7 @@
 from . import errors
 from .binding import AmbiguousOperationError, NameClashWarning
 from .client import BoundOperation, Client, PreparedCall
+from .contract import ContractConfig, ContractRecorder, Finding
 from .errors import (
     ApiError,
     BadRequest,
@@ -14,6 +15,7 @@ from .errors import (
     ResponseValidationError,
     ServerError,
     SpecError,
+    SpecValidationWarning,
     TalosDynamicError,
     TooManyRequests,
     TransportError,
@@ -22,7 +24,7 @@ from .errors import (
 )
 from .naming import snake_case
 from .prepare import PreparedRequest
-from .results import HttpInfo, Result, ResultList
+from .results import HttpInfo, Result, ResultList, StreamResult
 from .rpc_status import RpcStatus, decode_status
 
 __version__ = "0.1.0"
@@ -34,7 +36,10 @@ __all__ = [
     "BoundOperation",
     "Client",
     "ConfigurationError",
+    "ContractConfig",
+    "ContractRecorder",
     "Conflict",
+    "Finding",
     "Forbidden",
     "HttpInfo",
     "NameClashWarning",
@@ -48,6 +53,8 @@ __all__ = [
     "RpcStatus",
     "ServerError",
     "SpecError",
+    "SpecValidationWarning",
+    "StreamResult",
     "TalosDynamicError",
     "TooManyRequests",
     "TransportError",

@@ -37,17 +37,23 @@ def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
 
 
 def mask_json(value: Any, extra: frozenset[str] = frozenset()) -> Any:
-    """A copy of a JSON value with every secret field's value replaced by MASK."""
+    """A copy of a JSON value with every secret field's scalar value replaced by MASK.
+
+    A secret-named field that holds an object or array (a derive answer's `token` object) is searched,
+    not hidden whole, so its other fields stay readable.
+    """
     if isinstance(value, Mapping):
         return {
-            k: (
-                MASK if isinstance(k, str) and is_secret_name(k, extra) and v not in (None, "") else mask_json(v, extra)
-            )
+            k: MASK if isinstance(k, str) and is_secret_name(k, extra) and _is_secret_scalar(v) else mask_json(v, extra)
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
         return [mask_json(v, extra) for v in value]
     return value
+
+
+def _is_secret_scalar(value: Any) -> bool:
+    return value not in (None, "") and not isinstance(value, Mapping | list | tuple | bool)
 
 
 def mask_headers(headers: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
