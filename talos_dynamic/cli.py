@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ops = commands.add_parser("ops", help="a table of the spec's operations")
     ops.add_argument("filter", nargs="?", help="only operations whose name, path, tag or summary contain this")
+    ops.add_argument("--names", action="store_true", help="only the Python names, one per line")
     _client_options(ops)
 
     describe = commands.add_parser("describe", help="an operation's documentation (the text help() shows)")
@@ -64,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     repl = commands.add_parser("repl", help="an interactive session with `client` bound")
     _client_options(repl)
+
+    completion = commands.add_parser(
+        "completion", help="a bash completion script: source <(talos-dynamic completion bash)"
+    )
+    completion.add_argument("shell", choices=["bash"])
 
     contract = commands.add_parser(
         "contract",
@@ -112,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "call": call,
         "repl": repl,
         "contract": contract,
+        "completion": completion,
     }
     try:
         return handlers[args.command](args)
@@ -250,8 +257,30 @@ def demo(args: argparse.Namespace) -> int:
 def ops(args: argparse.Namespace) -> int:
     client = _client(args, base_url=args.base_url or "http://127.0.0.1")
     view = client.find(args.filter) if args.filter else client.operations
-    print(view.table())
+    print("\n".join(op.__name__ for op in view) if args.names else view.table())
     return 0 if len(view) else 1
+
+
+BASH_COMPLETION = r"""
+_talos_dynamic() {
+    local cur=${COMP_WORDS[COMP_CWORD]} spec=() i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        [[ ${COMP_WORDS[i]} == --spec ]] && spec=(--spec "${COMP_WORDS[i + 1]}")
+    done
+    if ((COMP_CWORD == 1)); then
+        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion" -- "$cur"))
+    elif [[ ${COMP_WORDS[1]} == describe || ${COMP_WORDS[1]} == call ]] \
+            && [[ $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --* ]]; then
+        COMPREPLY=($(compgen -W "$(talos-dynamic ops --names "${spec[@]}" 2>/dev/null)" -- "$cur"))
+    fi
+}
+complete -F _talos_dynamic talos-dynamic
+"""
+
+
+def completion(args: argparse.Namespace) -> int:
+    print(BASH_COMPLETION.strip())
+    return 0
 
 
 def describe(args: argparse.Namespace) -> int:

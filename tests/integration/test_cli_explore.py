@@ -141,3 +141,15 @@ def test_history_is_bounded_and_last_response_is_kept(talos_server):
         assert len(client.history) == 3 and client.last_response.status_code == 404
         prepared = client.get_jwks.prepare()
         assert prepared.send().http.status == 200 and client.last_response.status_code == 200
+
+
+def test_bash_completion_offers_operation_names():
+    script = run("completion", "bash").stdout
+    shell = f"""
+talos-dynamic() {{ {sys.executable} -m talos_dynamic.cli "$@"; }}
+{script}
+COMP_WORDS=(talos-dynamic describe admin_rev); COMP_CWORD=2; _talos_dynamic; echo "${{COMPREPLY[@]}}"
+COMP_WORDS=(talos-dynamic de); COMP_CWORD=1; _talos_dynamic; echo "${{COMPREPLY[@]}}"
+"""
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.stdout.splitlines() == ["admin_revoke_api_key", "demo describe"]
