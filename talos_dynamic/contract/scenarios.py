@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
-
 from ..client import BoundOperation, Client
 from ..errors import BadRequest, NotFound
 
@@ -93,6 +91,8 @@ def step_batch_verify(client: Client, state: dict[str, Any]) -> None:
 
 
 def step_derive_jwt(client: Client, state: dict[str, Any]) -> None:
+    import jwt  # PyJWT, only for this step
+
     derived = operation(client, "admin_derive_token")(
         credential=state["secret"], algorithm="TOKEN_ALGORITHM_JWT", ttl="60s", scopes=["read"]
     )
