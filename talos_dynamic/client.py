@@ -29,7 +29,7 @@ from .models import ModelNamespace
 from .naming import snake_case
 from .operations import Operation
 from .prepare import PreparedRequest, bind_arguments, build_request, check_request
-from .responses import read_response
+from .responses import decode, read_response
 from .servers import server_url
 from .signatures import build_signature
 from .spec import Spec
@@ -243,12 +243,13 @@ class Client:
                 if stream
                 else body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
             )
-        mode = self.response_validation
+        mode, decoded = self.response_validation, None
         if self.contract is not None:  # contract mode: every check runs and its findings are recorded
             if not stream:
-                self.contract.observe(operation, prepared, response, self._validators)
+                decoded = decode(response)
+                self.contract.observe(operation, prepared, response, self._validators, decoded)
             mode = "off"
-        return read_response(operation, response, self._validators, mode, prepared.secret_names, stream)
+        return read_response(operation, response, self._validators, mode, prepared.secret_names, stream, decoded)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def close(self) -> None:

@@ -198,6 +198,15 @@ class Operation:
         """Callbacks by name: {expression: path item}, for reading (they are requests the server makes)."""
         return self._resolved_map(self.node.get("callbacks"))
 
+    @cached_property
+    def accept(self) -> str:
+        """The Accept header: the media types of the success and default responses."""
+        types: list[str] = []
+        for status, response in self.responses.items():
+            if status.startswith("2") or status == "default":
+                types += [t for t in response.content if t not in types]
+        return ", ".join(types)
+
     def response_for(self, status: int) -> ResponseSpec | None:
         """The declared response that covers an HTTP status: exact, then 2XX-style range, then default."""
         responses = self.responses

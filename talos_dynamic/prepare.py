@@ -169,7 +169,7 @@ def build_request(
             headers[param.name] = serialize_header(param, value)
         else:
             cookies += serialize_cookie(param, value)
-    accept = _accept(operation)
+    accept = operation.accept
     merged = {**({"Accept": accept} if accept else {}), **default_headers, **auth.headers, **headers}
     cookies += auth.cookies
     if cookies:
@@ -188,11 +188,3 @@ def build_request(
     return PreparedRequest(
         operation.name, operation.method, url, merged, content, table.secrets | frozenset(auth.secret_names)
     )
-
-
-def _accept(operation: Operation) -> str:
-    types: list[str] = []
-    for status, response in operation.responses.items():
-        if status.startswith("2") or status == "default":
-            types += [t for t in response.content if t not in types]
-    return ", ".join(types)

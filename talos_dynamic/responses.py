@@ -16,6 +16,7 @@ from .schemas import schema_name
 from .validation import RESPONSE, SchemaValidators
 
 NO_BODY_STATUSES = (204, 304)
+STREAMED = object()  # the body of a streamed response: not read, so not checked
 
 
 def decode(response: requests.Response) -> tuple[Any, list[Violation]]:
@@ -82,36 +83,9 @@ def check_response(
                 content_type,
             )
         ], None
-    if media_kind(media.name) != JSON or isinstance(body, bytes):
+    if media_kind(media.name) != JSON or isinstance(body, bytes) or body is STREAMED:
         return [], media
     return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
-
-
-def _stream_result(operation: Operation, response: requests.Response, mode: str) -> StreamResult:
-    violations: list[Violation] = []
-    spec = operation.response_for(response.status_code)
-    if mode != "off":
-        if spec is None and operation.responses:
-            violations.append(Violation("status", "$", "status_code", f"status {response.status_code} is not declared"))
-        elif (
-            spec is not None
-            and spec.content
-            and match_media(spec.content, response.headers.get("Content-Type", "")) is None
-        ):
-            violations.append(
-                Violation(
-                    "content-type",
-                    "$",
-                    "content_type",
-                    f"Content-Type {response.headers.get('Content-Type', '(none)')!r} is not declared",
-                )
-            )
-    if violations and mode == "strict":
-        response.close()
-        raise ResponseValidationError(operation.name, response.status_code, violations, response)
-    for violation in violations:
-        logger.warning("%s: response %s does not match the spec: %s", operation.name, response.status_code, violation)
-    return StreamResult(HttpInfo(response.status_code, response.headers, response.elapsed, response, tuple(violations)))
 
 
 def _all_empty(spec: ResponseSpec) -> bool:
@@ -125,6 +99,7 @@ def read_response(
     mode: str,
     secrets: frozenset[str],
     stream: bool = False,
+    decoded: tuple[Any, list[Violation]] | None = None,
 ) -> Any:
     """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for.
 
@@ -132,9 +107,12 @@ def read_response(
     StreamResult is returned.
     """
     status = response.status_code
-    if stream and status < 400:
-        return _stream_result(operation, response, mode)
-    body, violations = decode(response)
+    streaming = stream and status < 400
+    if streaming:
+        body, violations = STREAMED, []
+    else:
+        body, problems = decoded if decoded is not None else decode(response)
+        violations = list(problems)
     spec = operation.response_for(status)
     media = None
     if mode != "off":
@@ -148,10 +126,14 @@ def read_response(
         raise error
     if violations:
         if mode == "strict":
+            if streaming:
+                response.close()
             raise ResponseValidationError(operation.name, status, violations, response)
         for violation in violations:
             logger.warning("%s: response %s does not match the spec: %s", operation.name, status, violation)
     http = HttpInfo(status, response.headers, response.elapsed, response, tuple(violations))
+    if streaming:
+        return StreamResult(http)
     if body is None:
         body = {}
     if isinstance(body, str):

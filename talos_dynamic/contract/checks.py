@@ -28,9 +28,10 @@ def run_checks(
     validators: SchemaValidators,
     config: ContractConfig,
     case: str | None,
+    decoded: tuple[Any, list[Violation]] | None = None,
 ) -> list[Finding]:
     """Every finding for one exchange, with the severities the config gives (checks set to "off" skipped)."""
-    body, decode_problems = decode(response)
+    body, decode_problems = decoded if decoded is not None else decode(response)
     spec = operation.response_for(response.status_code)
     raw: list[tuple[str, Violation]] = []
     violations, _ = check_response(operation, spec, response, body, validators, prepared.secret_names)

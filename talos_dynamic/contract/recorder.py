@@ -31,10 +31,15 @@ class ContractRecorder:
         self._operations = list(operations)
 
     def observe(
-        self, operation: Operation, prepared: PreparedRequest, response: requests.Response, validators: SchemaValidators
+        self,
+        operation: Operation,
+        prepared: PreparedRequest,
+        response: requests.Response,
+        validators: SchemaValidators,
+        decoded: tuple[Any, list[Any]] | None = None,
     ) -> list[Finding]:
-        """Run the checks on one exchange and record what they find."""
-        found = run_checks(operation, prepared, response, validators, self.config, self.case)
+        """Run the checks on one exchange (its body decoded already, when given) and record what they find."""
+        found = run_checks(operation, prepared, response, validators, self.config, self.case, decoded)
         with self._lock:
             self.seen[operation.name][response.status_code] += 1
             self.findings.extend(found)

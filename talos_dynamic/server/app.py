@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
 from .faults import FAULTS, apply_fault
+from .openapi_core_compat import without_dotted_path_names
 from .store import KeyStore, StoreError, parse_duration, timestamp
 from .tokens import TokenSigner
 
@@ -47,7 +48,7 @@ class TalosApp:
         self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
-        self.openapi = OpenAPI.from_dict(openapi_core_view(spec_path))
+        self.openapi = OpenAPI.from_dict(without_dotted_path_names(yaml.safe_load(spec_path.read_text("utf-8"))))
         self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = [
             ("POST", _route("/v2alpha1/admin/issuedApiKeys"), self.issue, True),
             ("GET", _route("/v2alpha1/admin/issuedApiKeys"), self.list, True),
@@ -163,25 +164,6 @@ class TalosApp:
 
     def jwks(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
         return {"jwks": self.signer.jwks()}
-
-
-def openapi_core_view(spec_path: Path) -> dict[str, Any]:
-    """The spec as openapi-core can route it: dotted path-parameter names ({issued_api_key.key_id}) are
-    renamed with "__" for dots, because openapi-core's path finder formats templates with str.format,
-    which reads a dot as attribute access. The wire format is unchanged by the renaming."""
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    renamed = {}
-    for path, item in spec.get("paths", {}).items():
-        for name in re.findall(r"{([^{}]+)}", path):
-            if "." in name:
-                path = path.replace("{" + name + "}", "{" + name.replace(".", "__") + "}")
-                for operation in item.values():
-                    for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                        if param.get("in") == "path" and param.get("name") == name:
-                            param["name"] = name.replace(".", "__")
-        renamed[path] = item
-    spec["paths"] = renamed
-    return spec
 
 
 def _route(template: str) -> re.Pattern[str]:

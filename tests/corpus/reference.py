@@ -12,6 +12,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from talos_dynamic import PreparedRequest
+from talos_dynamic.server.openapi_core_compat import without_dotted_path_names
 from talos_dynamic.spec import Spec
 
 from .documents import BASE_URL
@@ -93,27 +94,12 @@ def reference_for(spec: Spec) -> OpenAPI:
     """openapi-core over the (upgraded) document, with our base URL as its only server."""
     document = copy.deepcopy(spec.document)
     document["servers"] = [{"url": BASE_URL}]
-    paths = {}
-    for path, item in document.get("paths", {}).items():
-        if isinstance(item, dict):
-            for owner in (item, *item.values()):
-                if isinstance(owner, dict):
-                    owner.pop("servers", None)
-        paths[_dotless(path, item)] = item
-    document["paths"] = paths
+    for item in document.get("paths", {}).values():
+        for owner in (item, *item.values()) if isinstance(item, dict) else ():
+            if isinstance(owner, dict):
+                owner.pop("servers", None)
+    without_dotted_path_names(document)
     return OpenAPI.from_dict(document, base_uri=spec.uri, config=Config(spec_validator_cls=None))
-
-
-def _dotless(path: str, item: object) -> str:
-    # openapi-core's path finder reads {a.b} as attribute access; the renaming does not change the wire
-    for name in re.findall(r"{([^{}]+)}", path):
-        if "." in name:
-            path = path.replace("{" + name + "}", "{" + name.replace(".", "__") + "}")
-            for owner in (item, *item.values()) if isinstance(item, dict) else ():
-                for param in owner.get("parameters", []) if isinstance(owner, dict) else ():
-                    if isinstance(param, dict) and param.get("name") == name:
-                        param["name"] = name.replace(".", "__")
-    return path
 
 
 def wire_request(prepared: PreparedRequest) -> WerkzeugOpenAPIRequest:

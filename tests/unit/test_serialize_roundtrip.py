@@ -31,6 +31,12 @@ WORD = st.text(alphabet=SAFE, min_size=1, max_size=10)
 INTS = st.integers(min_value=-(2**53), max_value=2**53)
 KEYS = ("alpha", "beta", "gamma")
 
+
+def objects(values, required: int = 1):
+    """Objects over KEYS whose first `required` keys are always there."""
+    return st.fixed_dictionaries({k: values for k in KEYS[:required]}, optional={k: values for k in KEYS[required:]})
+
+
 SCHEMAS = {
     "string": {"type": "string"},
     "integer": {"type": "integer"},
@@ -46,14 +52,14 @@ CASES = [
     ("query", "form", True, "int_array", st.lists(INTS, min_size=1, max_size=4)),
     ("query", "form", False, "string", ANY_TEXT),
     ("query", "form", False, "array", st.lists(TEXT, min_size=1, max_size=4)),
-    ("query", "form", False, "object", st.fixed_dictionaries({}, optional={k: TEXT for k in KEYS})),
+    ("query", "form", False, "object", objects(TEXT, required=0)),
     ("query", "pipeDelimited", False, "array", st.lists(TEXT, min_size=1, max_size=4)),
     (
         "query",
         "deepObject",
         True,
         "object",
-        st.fixed_dictionaries({k: ANY_TEXT for k in KEYS[:1]}, optional={k: ANY_TEXT for k in KEYS[1:]}),
+        objects(ANY_TEXT),
     ),
     ("path", "simple", False, "string", TEXT),
     ("path", "simple", False, "integer", INTS),
@@ -64,14 +70,14 @@ CASES = [
         "simple",
         False,
         "object",
-        st.fixed_dictionaries({k: TEXT for k in KEYS[:1]}, optional={k: TEXT for k in KEYS[1:]}),
+        objects(TEXT),
     ),
     (
         "path",
         "simple",
         True,
         "object",
-        st.fixed_dictionaries({k: TEXT for k in KEYS[:1]}, optional={k: TEXT for k in KEYS[1:]}),
+        objects(TEXT),
     ),
     ("header", "simple", False, "string", WORD),
     ("header", "simple", False, "array", st.lists(WORD, min_size=1, max_size=4)),
@@ -80,14 +86,14 @@ CASES = [
         "simple",
         False,
         "object",
-        st.fixed_dictionaries({k: WORD for k in KEYS[:1]}, optional={k: WORD for k in KEYS[1:]}),
+        objects(WORD),
     ),
     (
         "header",
         "simple",
         True,
         "object",
-        st.fixed_dictionaries({k: WORD for k in KEYS[:1]}, optional={k: WORD for k in KEYS[1:]}),
+        objects(WORD),
     ),
     ("cookie", "form", True, "string", WORD),
     ("cookie", "form", True, "integer", INTS),
