@@ -16,7 +16,7 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from talos_dynamic import Client
 from talos_dynamic.bundled import TALOS_SPEC
-from talos_dynamic.responses import read_response
+from talos_dynamic.call.read import read_response
 
 KEY = {
     "key_id": "k",

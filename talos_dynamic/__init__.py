@@ -1,7 +1,8 @@
 """talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it."""
 
 from . import errors
-from .binding import AmbiguousOperationError, NameClashWarning
+from .call.prepare import PreparedRequest
+from .call.results import HttpInfo, Result, ResultList, StreamResult
 from .client import BoundOperation, Client, PreparedCall
 from .contract import ContractConfig, ContractRecorder, Finding
 from .errors import (
@@ -22,10 +23,9 @@ from .errors import (
     Unauthorized,
     Violation,
 )
-from .naming import snake_case
-from .prepare import PreparedRequest
-from .results import HttpInfo, Result, ResultList, StreamResult
+from .explore.binding import AmbiguousOperationError, NameClashWarning
 from .rpc_status import RpcStatus, decode_status
+from .spec.naming import snake_case
 
 __version__ = "0.1.0"
 

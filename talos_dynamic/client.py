@@ -14,26 +14,26 @@ from typing import Any
 import requests
 
 from . import errors as errors_module
-from .arguments import ArgumentTable
-from .auth import Credentials
-from .binding import AmbiguousOperationError, bind_names
-from .bodies import choose_media_type
+from .call.arguments import ArgumentTable
+from .call.auth import Credentials
+from .call.bodies import choose_media_type
+from .call.prepare import PreparedRequest, bind_arguments, build_request, check_request
+from .call.read import decode, read_response
+from .call.server_urls import server_url
+from .call.validation import SchemaValidators
 from .contract.findings import ContractConfig
 from .contract.recorder import ContractRecorder
-from .docs import build_docstring
-from .enums import EnumNamespace
 from .errors import ConfigurationError, RequestValidationError, SpecError, SpecValidationWarning, TransportError
-from .explore import OperationsView, TagGroup
+from .explore.binding import AmbiguousOperationError, bind_names
+from .explore.docs import build_docstring
+from .explore.enums import EnumNamespace
+from .explore.models import ModelNamespace
+from .explore.signatures import build_signature
+from .explore.views import OperationsView, TagGroup
 from .logs import body_preview, logger
-from .models import ModelNamespace
-from .naming import snake_case
-from .operations import Operation
-from .prepare import PreparedRequest, bind_arguments, build_request, check_request
-from .responses import decode, read_response
-from .servers import server_url
-from .signatures import build_signature
-from .spec import Spec
-from .validation import SchemaValidators
+from .spec.model import Spec
+from .spec.naming import snake_case
+from .spec.operations import Operation
 
 MODES = ("strict", "warn", "off")
 DEFAULT_TIMEOUT = 30.0

@@ -7,14 +7,14 @@ from typing import Any
 
 import requests
 
+from ..call.prepare import PreparedRequest
+from ..call.read import check_response, decode
+from ..call.validation import SchemaValidators
 from ..errors import Violation
 from ..masking import MASK, mask_json
-from ..operations import Operation, ResponseSpec
-from ..prepare import PreparedRequest
-from ..responses import check_response, decode
 from ..rpc_status import GRPC_TO_HTTP, decode_status
-from ..schemas import coerce_text
-from ..validation import SchemaValidators
+from ..spec.operations import Operation, ResponseSpec
+from ..spec.schemas import coerce_text
 from .findings import ContractConfig, Finding
 
 # gRPC codes that more than one HTTP status legitimately carries (Talos answers FAILED_PRECONDITION with 409)

@@ -66,7 +66,7 @@ def _contract_client(request: pytest.FixtureRequest, contract_report: ContractRe
     headers = dict(h.split(":", 1) for h in _option(config, "--contract-header") or [])
     server = None
     if not base_url and spec == str(TALOS_SPEC):
-        from ..demo import new_token
+        from ..cli.demo import new_token
         from ..server import start_server
 
         token = new_token()

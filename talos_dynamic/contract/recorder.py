@@ -8,9 +8,9 @@ from typing import Any
 
 import requests
 
-from ..operations import Operation
-from ..prepare import PreparedRequest
-from ..validation import SchemaValidators
+from ..call.prepare import PreparedRequest
+from ..call.validation import SchemaValidators
+from ..spec.operations import Operation
 from .checks import run_checks
 from .findings import ContractConfig, Finding
 

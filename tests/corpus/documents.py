@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from talos_dynamic import Client
-from talos_dynamic.auth import Credentials
+from talos_dynamic.call.auth import Credentials
 
 BASE_URL = "http://127.0.0.1:9"
 MULTI_FILE_ROOTS = ("digitalocean/DigitalOcean-public.v2.yaml", "redocly-starter/openapi.yaml")

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request
 
 from talos_dynamic import PreparedRequest
 from talos_dynamic.server.openapi_core_compat import without_dotted_path_names
-from talos_dynamic.spec import Spec
+from talos_dynamic.spec.model import Spec
 
 from .documents import BASE_URL
 

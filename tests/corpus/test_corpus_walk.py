@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from talos_dynamic.docs import skeleton_arguments
+from talos_dynamic.explore.docs import skeleton_arguments
 
 from .documents import corpus_client, corpus_documents
 from .reference import UNLOADABLE, allowed, complaints, reference_for

@@ -8,7 +8,7 @@ import jedi
 import pytest
 
 from talos_dynamic import Client
-from talos_dynamic.docs import skeleton_arguments
+from talos_dynamic.explore.docs import skeleton_arguments
 
 
 def check_every_operation(client: Client) -> int:

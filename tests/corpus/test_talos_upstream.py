@@ -4,7 +4,7 @@ import pytest
 
 from talos_dynamic import Client
 from talos_dynamic.bundled import TALOS_SPEC
-from talos_dynamic.docs import skeleton_arguments
+from talos_dynamic.explore.docs import skeleton_arguments
 
 from ..conftest import ADMIN_TOKEN
 
@@ -33,7 +33,7 @@ def test_every_openapi3_talos_spec_loads_and_binds(upstream):
 
 def full_arguments(op):
     """A value for every argument (optional ones too), generated from its schema."""
-    from talos_dynamic.samples import sample
+    from talos_dynamic.explore.samples import sample
 
     resolver = op.arguments.resolver
     return {name: sample(resolver, argument.schema) for name, argument in op.arguments.by_name.items()}

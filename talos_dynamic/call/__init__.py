@@ -1,0 +1,1 @@
+"""The call path: arguments -> wire values -> validation -> a PreparedRequest -> transport -> read."""

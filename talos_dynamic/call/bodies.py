@@ -1,0 +1,200 @@
+"""Request bodies: pick the media type, make the value JSON-ready, and encode it for the wire."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import io
+import json
+import mimetypes
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from urllib3.fields import RequestField
+from urllib3.filepost import encode_multipart_formdata
+
+from ..spec.operations import Parameter, RequestBody
+from .serialize import scalar_text, serialize_query
+
+JSON, FORM, MULTIPART, TEXT, BINARY = "json", "form", "multipart", "text", "binary"
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """Bytes for the wire and the Content-Type header that goes with them."""
+
+    content: bytes
+    content_type: str
+
+
+def media_kind(media_type: str) -> str:
+    """What kind of encoding a media type needs: json, form, multipart, text or binary."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json") or base in ("*/*", "application/*"):
+        return JSON
+    if base == "application/x-www-form-urlencoded":
+        return FORM
+    if base.startswith("multipart/"):
+        return MULTIPART
+    if base.startswith("text/") or base in ("application/xml", "application/yaml", "application/x-yaml"):
+        return TEXT
+    return BINARY
+
+
+def choose_media_type(body: RequestBody, requested: str | None, value: Any) -> str | None:
+    """The media type to send: the one asked for, else JSON when offered, else the first declared."""
+    if requested:
+        return requested
+    names = list(body.content)
+    if not names:
+        return "application/json" if _structured(value) else "application/octet-stream"
+    for name in names:
+        if media_kind(name) == JSON and "*" not in name:
+            return name
+    if _structured(value):
+        for name in names:
+            if media_kind(name) in (JSON, FORM, MULTIPART):
+                return name
+    return names[0]
+
+
+def _structured(value: Any) -> bool:
+    return isinstance(value, Mapping | list | tuple)
+
+
+def jsonable(value: Any) -> Any:
+    """The value as plain JSON types (dict, list, str, int, float, bool, None).
+
+    Results returned by the client, enums, dates, UUIDs and Decimals are accepted and converted.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return str(value) if isinstance(value, enum.Enum) else value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json):
+        return to_json()
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def is_file_like(value: Any) -> bool:
+    """Bytes, a Path, an open file, or a (filename, data[, content_type]) tuple."""
+    return (
+        isinstance(value, bytes | bytearray | Path)
+        or hasattr(value, "read")
+        or (isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str))
+    )
+
+
+def validation_view(kind: str, value: Any) -> Any:
+    """What the schema sees: files become empty strings (format: binary), other values as JSON."""
+    if kind in (FORM, MULTIPART) and isinstance(value, Mapping):
+        return {k: ("" if is_file_like(v) else jsonable(v)) for k, v in value.items()}
+    if kind == BINARY or is_file_like(value):
+        return ""
+    return jsonable(value)
+
+
+def encode_body(media_type: str, value: Any, encoding: Mapping[str, Any]) -> EncodedBody:
+    """Encode a body for the wire according to its media type (and per-property `encoding`)."""
+    kind = media_kind(media_type)
+    if kind == JSON:
+        data = json.dumps(jsonable(value), separators=(",", ":"), ensure_ascii=False).encode()
+        return EncodedBody(data, "application/json" if "*" in media_type else media_type)
+    if kind == FORM:
+        return EncodedBody(_form(value, encoding).encode("ascii"), media_type)
+    if kind == MULTIPART:
+        body, content_type = encode_multipart_formdata(_parts(value, encoding))
+        return EncodedBody(body, content_type)
+    if kind == TEXT and isinstance(value, str):
+        return EncodedBody(value.encode(), media_type if "charset" in media_type else f"{media_type}; charset=utf-8")
+    return EncodedBody(_read_bytes(value), media_type)
+
+
+def _form(value: Any, encoding: Mapping[str, Any]) -> str:
+    if not isinstance(value, Mapping):
+        raise TypeError("a form body must be a mapping of field names to values")
+    pieces = []
+    for name, item in value.items():
+        spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
+        if isinstance(item, Mapping) and spec.get("contentType", "").endswith("json"):
+            item = json.dumps(jsonable(item), separators=(",", ":"))
+        style = spec.get("style", "form")
+        explode = spec.get("explode", style == "form")
+        param = Parameter(
+            name=name,
+            location="query",
+            required=False,
+            schema=None,
+            style=style,
+            explode=bool(explode),
+            allow_reserved=spec.get("allowReserved") is True,
+        )
+        pieces.extend(serialize_query(param, jsonable(item)))
+    return "&".join(pieces).replace("%20", "+")
+
+
+def _parts(value: Any, encoding: Mapping[str, Any]) -> list[RequestField]:
+    if not isinstance(value, Mapping):
+        raise TypeError("a multipart body must be a mapping of part names to values")
+    parts = []
+    for name, item in value.items():
+        spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
+        items = item if isinstance(item, list) and all(is_file_like(i) or not _structured(i) for i in item) else [item]
+        for one in items:
+            parts.append(_part(name, one, spec.get("contentType")))
+    return parts
+
+
+def _part(name: str, value: Any, content_type: str | None) -> RequestField:
+    if is_file_like(value):
+        filename, data, guessed = _file_fields(value)
+        field = RequestField(name=name, data=data, filename=filename)
+        field.make_multipart(content_type=content_type or guessed or "application/octet-stream")
+        return field
+    if _structured(value):
+        data, default_type = json.dumps(jsonable(value), separators=(",", ":")), "application/json"
+    else:
+        data, default_type = scalar_text(value), None
+    field = RequestField(name=name, data=data)
+    field.make_multipart(content_type=content_type or default_type)
+    return field
+
+
+def _file_fields(value: Any) -> tuple[str, bytes, str | None]:
+    if isinstance(value, tuple):
+        filename, data = value[0], _read_bytes(value[1])
+        return filename, data, value[2] if len(value) == 3 else mimetypes.guess_type(filename)[0]
+    if isinstance(value, Path):
+        return value.name, value.read_bytes(), mimetypes.guess_type(value.name)[0]
+    if isinstance(value, bytes | bytearray):
+        return "file", bytes(value), None
+    filename = Path(getattr(value, "name", "file") or "file").name
+    return filename, _read_bytes(value), mimetypes.guess_type(filename)[0]
+
+
+def _read_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, Path):
+        return value.read_bytes()
+    if isinstance(value, io.IOBase) or hasattr(value, "read"):
+        data = value.read()
+        return data.encode() if isinstance(data, str) else data
+    raise TypeError(f"cannot send a {type(value).__name__} as a binary body; pass bytes, a Path or a file")

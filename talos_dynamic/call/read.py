@@ -1,0 +1,147 @@
+"""requests.Response -> result, typed ApiError, or response violations; checks status, type and body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+from ..errors import ResponseValidationError, Violation, error_class_for
+from ..logs import logger
+from ..spec.operations import MediaType, Operation, ResponseSpec
+from ..spec.schemas import schema_name
+from .bodies import JSON, TEXT, media_kind
+from .results import BytesResult, HttpInfo, StreamResult, TextResult, wrap
+from .validation import RESPONSE, SchemaValidators
+
+NO_BODY_STATUSES = (204, 304)
+STREAMED = object()  # the body of a streamed response: not read, so not checked
+
+
+def decode(response: requests.Response) -> tuple[Any, list[Violation]]:
+    """The body as JSON, text or bytes by its Content-Type (None when empty)."""
+    content = response.content
+    if not content:
+        return None, []
+    kind = media_kind(response.headers.get("Content-Type", "application/octet-stream"))
+    if kind == JSON:
+        try:
+            return json.loads(content), []
+        except ValueError as exc:
+            return content.decode("utf-8", "replace"), [
+                Violation("body", "$", "json", f"body is not valid JSON: {exc}")
+            ]
+    if kind == TEXT:
+        return response.text, []
+    return content, []
+
+
+def match_media(declared: dict[str, MediaType], content_type: str) -> MediaType | None:
+    """The declared media type that covers a Content-Type header (exact, then type/*, then */*)."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    lowered = {name.split(";", 1)[0].strip().lower(): media for name, media in declared.items()}
+    if base in lowered:
+        return lowered[base]
+    major = base.split("/", 1)[0]
+    return lowered.get(f"{major}/*") or lowered.get("*/*")
+
+
+def check_response(
+    operation: Operation,
+    spec: ResponseSpec | None,
+    response: requests.Response,
+    body: Any,
+    validators: SchemaValidators,
+    secrets: frozenset[str],
+) -> tuple[list[Violation], MediaType | None]:
+    """Violations of the status, content type and body against what the operation declares."""
+    status = response.status_code
+    if spec is None:
+        if not operation.responses:
+            return [], None
+        declared = ", ".join(operation.responses)
+        return [
+            Violation("status", "$", "status_code", f"status {status} is not declared (declared: {declared})", status)
+        ], None
+    if not spec.content:
+        return [], None
+    content_type = response.headers.get("Content-Type", "")
+    if body is None:
+        if status in NO_BODY_STATUSES or operation.method == "HEAD" or _all_empty(spec):
+            return [], None
+        return [Violation("body", "$", "content", f"empty body; expected {', '.join(spec.content)}")], None
+    media = match_media(spec.content, content_type)
+    if media is None:
+        return [
+            Violation(
+                "content-type",
+                "$",
+                "content_type",
+                f"Content-Type {content_type or '(none)'!r} is not declared for {status} "
+                f"(declared: {', '.join(spec.content)})",
+                content_type,
+            )
+        ], None
+    if media_kind(media.name) != JSON or isinstance(body, bytes) or body is STREAMED:
+        return [], media
+    return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
+
+
+def _all_empty(spec: ResponseSpec) -> bool:
+    return all(m.schema is None or m.schema.value in ({}, True) for m in spec.content.values())
+
+
+def read_response(
+    operation: Operation,
+    response: requests.Response,
+    validators: SchemaValidators,
+    mode: str,
+    secrets: frozenset[str],
+    stream: bool = False,
+    decoded: tuple[Any, list[Violation]] | None = None,
+) -> Any:
+    """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for.
+
+    With stream=True a successful body is not read: its status and content type are checked and a
+    StreamResult is returned.
+    """
+    status = response.status_code
+    streaming = stream and status < 400
+    if streaming:
+        body, violations = STREAMED, []
+    else:
+        body, problems = decoded if decoded is not None else decode(response)
+        violations = list(problems)
+    spec = operation.response_for(status)
+    media = None
+    if mode != "off":
+        found, media = check_response(operation, spec, response, body, validators, secrets)
+        violations += found
+    else:
+        violations = []
+    if status >= 400:
+        error = error_class_for(status)(operation.name, status, body, response)
+        error.violations = violations
+        raise error
+    if violations:
+        if mode == "strict":
+            if streaming:
+                response.close()
+            raise ResponseValidationError(operation.name, status, violations, response)
+        for violation in violations:
+            logger.warning("%s: response %s does not match the spec: %s", operation.name, status, violation)
+    http = HttpInfo(status, response.headers, response.elapsed, response, tuple(violations))
+    if streaming:
+        return StreamResult(http)
+    if body is None:
+        body = {}
+    if isinstance(body, str):
+        result: Any = TextResult(body)
+        result.http = http
+        return result
+    if isinstance(body, bytes):
+        result = BytesResult(body)
+        result.http = http
+        return result
+    return wrap(body, http, schema_name(media.schema) if media else None)

@@ -1,0 +1,182 @@
+"""Read-only results: attribute and item access to the JSON, plus `.http` for the exchange itself."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..masking import mask_json
+
+if TYPE_CHECKING:
+    import datetime
+
+    import requests
+
+    from ..errors import Violation
+
+
+@dataclass(frozen=True)
+class HttpInfo:
+    """The HTTP side of a result: status, headers, elapsed time, the requests.Response, any violations."""
+
+    status: int
+    headers: Any
+    elapsed: datetime.timedelta
+    response: requests.Response = field(repr=False)
+    violations: tuple[Violation, ...] = ()
+
+
+def wrap(value: Any, http: HttpInfo | None = None, name: str | None = None) -> Any:
+    """Wrap JSON objects and arrays in read-only views; scalars are returned as they are."""
+    if isinstance(value, dict):
+        return Result(value, http, name)
+    if isinstance(value, list):
+        return ResultList(value, http)
+    return value
+
+
+class Result:
+    """A JSON object from the API: `r.field`, `r["field"]`, iteration over keys, `to_json()` for the raw data.
+
+    Reserved attribute: `http` (use `r["http"]` for a field of that name). Values are never defaulted:
+    the JSON is exactly what the server sent, unknown fields included.
+    """
+
+    __slots__ = ("_data", "_http", "_name")
+
+    def __init__(self, data: dict[str, Any], http: HttpInfo | None = None, name: str | None = None) -> None:
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_http", http)
+        object.__setattr__(self, "_name", name)
+
+    @property
+    def http(self) -> HttpInfo | None:
+        """Status, headers, elapsed time and the underlying response (top-level results only)."""
+        return self._http
+
+    def to_json(self) -> dict[str, Any]:
+        """A deep copy of the JSON object as the server sent it."""
+        return copy.deepcopy(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        data = object.__getattribute__(self, "_data")
+        if name in data:
+            return wrap(data[name])
+        if name.startswith("__"):
+            raise AttributeError(name)
+        fields = ", ".join(sorted(data)) or "none"
+        raise AttributeError(f"{self._label()} has no field {name!r} (fields: {fields})")
+
+    def __getitem__(self, key: str) -> Any:
+        return wrap(self._data[key])
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field's value, or `default` when the server did not send it."""
+        return wrap(self._data[key]) if key in self._data else default
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._label()} is read-only")
+
+    __delattr__ = __setattr__
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Result):
+            return self._data == other._data
+        return self._data == other if isinstance(other, dict) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __dir__(self) -> list[str]:
+        return sorted({*self._data, "http", "to_json", "get"})
+
+    def _label(self) -> str:
+        return self._name or "result"
+
+    def __repr__(self) -> str:
+        body = json.dumps(mask_json(self._data), ensure_ascii=False, default=str)
+        if len(body) > 2000:
+            body = body[:1997] + "..."
+        status = f" {self._http.status}" if self._http else ""
+        return f"<{self._name or 'Result'}{status} {body}>"
+
+
+class ResultList(tuple):
+    """A read-only JSON array; objects inside are Results."""
+
+    def __new__(cls, data: list[Any], http: HttpInfo | None = None) -> ResultList:
+        self = super().__new__(cls, (wrap(v) for v in data))
+        self._raw = data
+        self._http = http
+        return self
+
+    @property
+    def http(self) -> HttpInfo | None:
+        """Status, headers, elapsed time and the underlying response (top-level results only)."""
+        return self._http
+
+    def to_json(self) -> list[Any]:
+        """A deep copy of the JSON array as the server sent it."""
+        return copy.deepcopy(self._raw)
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)  # items are scalars or Results, whose reprs mask secrets
+
+
+class TextResult(str):
+    """A text response body, with `.http`."""
+
+    http: HttpInfo | None = None
+
+
+class BytesResult(bytes):
+    """A binary response body, with `.http`."""
+
+    http: HttpInfo | None = None
+
+
+class StreamResult:
+    """A response body read as it arrives (call with `_stream=True`), for large downloads.
+
+    Use as a context manager, or call close(); `iter_bytes()` yields chunks, `save(path)` writes them to a file.
+    """
+
+    def __init__(self, http: HttpInfo) -> None:
+        self.http = http
+
+    def iter_bytes(self, chunk_size: int = 65536):
+        """The body, chunk by chunk."""
+        return self.http.response.iter_content(chunk_size=chunk_size)
+
+    def save(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
+        """Write the body to a file; returns the number of bytes written."""
+        written = 0
+        with open(path, "wb") as handle:
+            for chunk in self.iter_bytes(chunk_size):
+                written += handle.write(chunk)
+        return written
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.http.response.close()
+
+    def __enter__(self) -> StreamResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        kind = self.http.headers.get("Content-Type", "unknown type")
+        return f"<StreamResult {self.http.status} {kind}>"

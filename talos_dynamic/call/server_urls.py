@@ -1,0 +1,50 @@
+"""The base URL of a call: the user's base_url, else the operation's servers with variables filled in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import ConfigurationError
+from ..spec.operations import Operation
+
+_VARIABLE = re.compile(r"{([^{}]+)}")
+
+
+def server_url(operation: Operation, variables: Mapping[str, str]) -> str:
+    """The first server in force for the operation, variables filled, relative URLs joined to the spec's."""
+    servers = operation.servers
+    if not servers:
+        raise ConfigurationError(f"{operation.name}: the spec declares no servers; pass base_url= to the client")
+    server = servers[0]
+    url = fill_variables(server["url"], server.get("variables") or {}, variables)
+    if urlsplit(url).scheme in ("http", "https"):
+        return url
+    spec_uri = operation.spec.uri
+    if urlsplit(spec_uri).scheme in ("http", "https"):
+        return urljoin(spec_uri, url)
+    raise ConfigurationError(
+        f"{operation.name}: the server URL {url!r} is relative and the spec was not "
+        "loaded from a URL; pass base_url= to the client"
+    )
+
+
+def fill_variables(url: str, declared: Mapping[str, Any], given: Mapping[str, str]) -> str:
+    """Replace {name} in a server URL with the given value or the declared default (enum checked)."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        spec = declared.get(name) if isinstance(declared.get(name), dict) else {}
+        if name in given:
+            chosen = str(given[name])
+            allowed = spec.get("enum")
+            if isinstance(allowed, list) and allowed and chosen not in [str(a) for a in allowed]:
+                raise ConfigurationError(f"server variable {name}={chosen!r} is not one of {allowed}")
+            return chosen
+        if "default" in spec:
+            return str(spec["default"])
+        raise ConfigurationError(f"server URL {url!r} needs a value for {{{name}}}: pass server_variables=")
+
+    return _VARIABLE.sub(value, url)

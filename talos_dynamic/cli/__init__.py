@@ -1,0 +1,5 @@
+"""The talos-dynamic command."""
+
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,1 @@
+"""What help(), the REPL and the CLI show: docs, signatures, samples, models, enums, views."""

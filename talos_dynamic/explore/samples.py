@@ -1,0 +1,220 @@
+"""Minimal valid example values generated from schemas: for call skeletons in docs and corpus walks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..spec.refs import Located, Resolver
+from ..spec.schemas import collect_object, first_non_null
+from .regex_sample import regex_sample
+
+FORMAT_SAMPLES = {
+    "date-time": "2024-01-01T00:00:00Z",
+    "date": "2024-01-01",
+    "time": "00:00:00Z",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "AA==",
+    "binary": "",
+    "duration": "P1D",
+}
+PATTERN_CANDIDATES = ("string", "a", "1", "abc", "A1", "abc123", "1h", "2024-01-01", "a-b", "1.0.0", "0", "x_y")
+
+
+def sample(
+    resolver: Resolver, schema: Located | None, depth: int = 0, seen: frozenset[str] = frozenset(), fill: bool = False
+) -> Any:
+    """A small value that satisfies the schema (examples and defaults first, then the simplest value).
+
+    With fill=True (for parameters), arrays get at least one item and objects at least one property, so
+    that every serialization style has something to show.
+    """
+    if schema is None:
+        return "string"
+    schema = resolver.resolve(schema)
+    value = schema.value
+    if value is True or not isinstance(value, dict):
+        return "string"
+    if "const" in value:
+        return value["const"]
+    examples = value.get("examples") if isinstance(value.get("examples"), list) else []
+    for candidate in (value.get("default"), value.get("example"), *examples):
+        if candidate is not None and _acceptable(candidate, value):
+            return candidate
+    if isinstance(value.get("enum"), list) and value["enum"]:
+        return next((v for v in value["enum"] if v is not None), value["enum"][0])
+    if schema.ref in seen or depth > 8:
+        return None if _nullable(value) else _empty(_type_of(value))
+    seen = seen | {schema.ref}
+    for key in ("allOf", "oneOf", "anyOf"):
+        members = schema.get(key)
+        if members is not None and isinstance(members.value, list) and members.value:
+            if key == "allOf":
+                return _merge_all_of(resolver, schema, members, depth, seen, fill)
+            if isinstance(value.get("discriminator"), dict) and key != "allOf":
+                return _discriminated(resolver, schema, members, depth, seen, fill)
+            branch = first_non_null(resolver, members)
+            if _objectish(value):
+                return _object(resolver, schema, depth, seen, fill)
+            return sample(resolver, branch, depth + 1, seen, fill)
+    kind = _type_of(value)
+    if kind == "object" or (kind is None and "properties" in value):
+        return _object(resolver, schema, depth, seen, fill)
+    if kind == "array":
+        count = max(int(value.get("minItems") or 0), 1 if fill else 0)
+        return [sample(resolver, schema.get("items"), depth + 1, seen, fill) for _ in range(count)]
+    if kind == "integer":
+        return int(_number(value, 0))
+    if kind == "number":
+        return float(_number(value, 0))
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return _string(value)
+
+
+def _type_of(value: dict[str, Any]) -> str | None:
+    kind = value.get("type")
+    if isinstance(kind, list):
+        non_null = [k for k in kind if k != "null"]
+        return non_null[0] if non_null else "null"
+    return kind
+
+
+def _nullable(value: dict[str, Any]) -> bool:
+    kind = value.get("type")
+    return value.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
+
+
+def _empty(kind: str | None) -> Any:
+    return {"object": {}, "array": [], "integer": 0, "number": 0.0, "boolean": False}.get(kind or "", "string")
+
+
+def _discriminated(
+    resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
+    """A oneOf/anyOf value whose discriminator property names the branch it was built from."""
+    discriminator = schema.value["discriminator"]
+    prop = discriminator.get("propertyName")
+    mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+    if mapping:
+        key, target = next(iter(mapping.items()))
+        target = target if "#" in target or "/" in target else f"#/components/schemas/{target}"
+        branch = resolver.lookup(target, schema)
+    else:
+        branch = members.child(0)
+        ref = branch.value.get("$ref") if isinstance(branch.value, dict) else None
+        key = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+    out = sample(resolver, branch, depth + 1, seen, fill)
+    if isinstance(out, dict) and isinstance(prop, str) and key is not None:
+        out[prop] = key
+    return out
+
+
+def _merge_all_of(
+    resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
+    resolved = [resolver.resolve(members.child(i)).value for i in range(len(members.value))]
+    if any(_objectish(m) for m in [schema.value, *resolved]):
+        return _object(resolver, schema, depth, seen, fill)
+    parts = [sample(resolver, members.child(i), depth + 1, seen, fill) for i in range(len(members.value))]
+    return next((p for p in parts if p not in (None, "string")), parts[0])
+
+
+def _objectish(value: Any) -> bool:
+    return isinstance(value, dict) and bool({"properties", "required"} & value.keys() or value.get("type") == "object")
+
+
+def _object(
+    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], fill: bool = False
+) -> dict[str, Any]:
+    """The required properties of an object schema (allOf merged; one oneOf/anyOf branch taken)."""
+    props, required = collect_object(resolver, schema, first_branch=True)
+    out = {}
+    for name in dict.fromkeys(required):
+        schemas = props.get(name, [])
+        if any(
+            isinstance(resolver.resolve(s).value, dict) and resolver.resolve(s).value.get("readOnly") is True
+            for s in schemas
+        ):
+            continue
+        out[name] = _sample_all(resolver, schemas, depth, seen, fill)
+    minimum = max(int(schema.value.get("minProperties") or 0), 1 if fill else 0)
+    for name, schemas in props.items():
+        if len(out) >= minimum:
+            break
+        out.setdefault(name, _sample_all(resolver, schemas, depth, seen, fill))
+    return out
+
+
+def _sample_all(
+    resolver: Resolver, schemas: list[Located], depth: int, seen: frozenset[str], fill: bool = False
+) -> Any:
+    """A value for a property that several allOf members describe: it must satisfy all of them."""
+    if len(schemas) <= 1:
+        return sample(resolver, schemas[0] if schemas else None, depth + 1, seen, fill)
+    combined = {"allOf": [{"$ref": s.ref} for s in schemas]}
+    return sample(
+        resolver, Located(combined, schemas[0].uri, schemas[0].pointer + "/(combined)"), depth + 1, seen, fill
+    )
+
+
+def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
+    """Whether an example or default honours the schema's simple constraints (specs' examples often do not)."""
+    if isinstance(value.get("enum"), list) and candidate not in value["enum"]:
+        return False
+    if (_objectish(value) or "allOf" in value) and not isinstance(candidate, dict):
+        return False
+    if isinstance(candidate, str):
+        pattern = value.get("pattern")
+        try:
+            if isinstance(pattern, str) and not re.search(pattern, candidate):
+                return False
+        except re.error:
+            return False
+        return int(value.get("minLength") or 0) <= len(candidate) <= int(value.get("maxLength") or len(candidate))
+    kind = _type_of(value)
+    if kind in ("integer", "number"):
+        return isinstance(candidate, int | float) and not isinstance(candidate, bool)
+    if kind == "string":
+        return False
+    return not (kind == "array" and not isinstance(candidate, list)) and not (
+        kind == "object" and not isinstance(candidate, dict)
+    )
+
+
+def _number(value: dict[str, Any], fallback: float) -> float:
+    low, high = value.get("minimum"), value.get("maximum")
+    if isinstance(value.get("exclusiveMinimum"), int | float) and not isinstance(value.get("exclusiveMinimum"), bool):
+        low = value["exclusiveMinimum"] + (1 if value.get("type") == "integer" else 0.5)
+    elif value.get("exclusiveMinimum") is True and isinstance(low, int | float):
+        low = low + 1
+    number = low if isinstance(low, int | float) else fallback
+    if isinstance(high, int | float) and number > high:
+        number = high
+    step = value.get("multipleOf")
+    if isinstance(step, int | float) and step > 0 and number % step:
+        number = (number // step + 1) * step
+    return number
+
+
+def _string(value: dict[str, Any]) -> str:
+    text = FORMAT_SAMPLES.get(value.get("format") or "", "string")
+    low = int(value.get("minLength") or 0)
+    high = value.get("maxLength")
+    if len(text) < low:
+        text = text + "x" * (low - len(text))
+    if isinstance(high, int) and len(text) > high:
+        text = text[:high]
+    pattern = value.get("pattern")
+    if isinstance(pattern, str):
+        candidates = (text, regex_sample(pattern), *PATTERN_CANDIDATES)
+        return next((c for c in candidates if c is not None and _acceptable(c, value)), text)
+    return text

@@ -1,0 +1,124 @@
+"""A loaded OpenAPI document: its source, version, $ref resolver and an index of its operations."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from ..errors import SpecError
+from .documents import DocumentStore, copy_dict_source, source_uri
+from .operations import HTTP_METHODS, Operation
+from .refs import Located, Resolver
+from .swagger2 import convert_schema, is_swagger2, upgrade
+
+DICT_SOURCE_NAME = "<dict>"
+
+
+class Spec:
+    """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand."""
+
+    def __init__(
+        self, source: str | Path | dict[str, Any], *, session: requests.Session | None = None, timeout: float = 30.0
+    ) -> None:
+        self.store = DocumentStore(session=session, timeout=timeout)
+        if isinstance(source, dict):
+            # Relative $refs of a dict spec resolve against the current directory.
+            self.uri, self.source = (Path.cwd() / "__dict_spec__.json").as_uri(), DICT_SOURCE_NAME
+            self.store.add(self.uri, copy_dict_source(source))
+        elif isinstance(source, str | Path):
+            self.uri, self.source = source_uri(source)
+        else:
+            raise SpecError(
+                f"a spec source is a path, a URL or a dict, not {type(source).__name__}", source=repr(source)[:80]
+            )
+        self.resolver = Resolver(self.store, {self.uri: self.source})
+        self.original = self.store.get(self.uri)
+        self.swagger2 = is_swagger2(self.original)
+        if self.swagger2:  # upgraded in memory; documents it refers to get their $refs rewritten too
+            self.store.add(self.uri, upgrade(self.original))
+            self.store.transform = convert_schema
+        self.document = self.store.get(self.uri)
+        self.root = Located(self.document, self.uri, "")
+        self.version = self._version()
+
+    def _version(self) -> tuple[int, int]:
+        if not isinstance(self.document, dict):
+            raise SpecError("the document is not a JSON/YAML object", source=self.source)
+        if "swagger" in self.original and not self.swagger2:
+            raise SpecError(
+                f"Swagger {self.original['swagger']} is not supported (2.0 is)", source=self.source, pointer="/swagger"
+            )
+        raw = self.document.get("openapi")
+        if not isinstance(raw, str):
+            raise SpecError(
+                "no 'openapi' version field: not an OpenAPI 3 document", source=self.source, pointer="/openapi"
+            )
+        parts = raw.split(".")
+        try:
+            major, minor = int(parts[0]), int(parts[1])
+        except (ValueError, IndexError):
+            raise SpecError(
+                f"cannot read the OpenAPI version {raw!r}", source=self.source, pointer="/openapi"
+            ) from None
+        if major != 3:
+            raise SpecError(
+                f"OpenAPI {raw} is not supported (3.0, 3.1 and 3.2 are)", source=self.source, pointer="/openapi"
+            )
+        return major, minor
+
+    @property
+    def is_31(self) -> bool:
+        """True for OpenAPI 3.1 and later (JSON Schema 2020-12 semantics)."""
+        return self.version >= (3, 1)
+
+    @cached_property
+    def info(self) -> dict[str, Any]:
+        """The info object (title, version, ...)."""
+        info = self.document.get("info")
+        return info if isinstance(info, dict) else {}
+
+    @cached_property
+    def operations(self) -> list[Operation]:
+        """Every operation under paths, in document order."""
+        paths = self.root.get("paths")
+        if paths is None:
+            return []
+        if not isinstance(paths.value, dict):
+            raise SpecError("'paths' must be an object", source=self.source, pointer="/paths")
+        found = []
+        for path in paths.value:
+            item = self.resolver.resolve(paths.child(path))
+            if not isinstance(item.value, dict):
+                raise SpecError(
+                    "a path item must be an object", source=self.resolver.display(item.uri), pointer=item.pointer
+                )
+            for method in item.value:
+                if method.lower() in HTTP_METHODS:
+                    node = self.resolver.resolve(item.child(method))
+                    if not isinstance(node.value, dict):
+                        raise SpecError(
+                            "an operation must be an object",
+                            source=self.resolver.display(node.uri),
+                            pointer=node.pointer,
+                        )
+                    found.append(Operation(self, method.upper(), path, node, item))
+        return found
+
+    @cached_property
+    def webhooks(self) -> dict[str, Any]:
+        """OpenAPI 3.1 webhooks by name (path items the API calls), for reading."""
+        hooks = self.root.get("webhooks")
+        if hooks is None or not isinstance(hooks.value, dict):
+            return {}
+        return {name: self.resolver.resolve(hooks.child(name)).value for name in hooks.value}
+
+    def display(self, node: Located) -> str:
+        """Where a node is, for error messages: file#pointer."""
+        return f"{self.resolver.display(node.uri)}#{node.pointer}"
+
+    def __repr__(self) -> str:
+        title = self.info.get("title", "?")
+        return f"<Spec {title!r} OpenAPI {self.document.get('openapi')} from {self.source}>"
