@@ -34,7 +34,7 @@ def free_port() -> int:
 def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "talos_dynamic.cli.main", "serve", "--port", str(port), "--token", TOKEN],
+        [sys.executable, "-m", "talos_dynamic.cli", "serve", "--port", str(port), "--token", TOKEN],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )

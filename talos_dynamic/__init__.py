@@ -1,9 +1,12 @@
 """talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it."""
 
 from . import errors
+from .call.httpx_transports import AsyncHttpxTransport, HttpxTransport
 from .call.prepare import PreparedRequest
 from .call.results import HttpInfo, Result, ResultList, StreamResult
-from .client import BoundOperation, Client, PreparedCall
+from .call.retries import RetryPolicy
+from .call.transports import AsyncTransport, MockTransport, RequestsTransport, Response, Transport
+from .client import AsyncBoundOperation, AsyncClient, BoundOperation, Client, PreparedCall
 from .contract import ContractConfig, ContractRecorder, Finding
 from .errors import (
     ApiError,
@@ -30,6 +33,16 @@ from .spec.naming import snake_case
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncBoundOperation",
+    "AsyncClient",
+    "AsyncHttpxTransport",
+    "AsyncTransport",
+    "HttpxTransport",
+    "MockTransport",
+    "RequestsTransport",
+    "Response",
+    "RetryPolicy",
+    "Transport",
     "AmbiguousOperationError",
     "ApiError",
     "BadRequest",

@@ -1,55 +1,52 @@
-"""The Client: load a spec, bind its operations as methods, prepare, send and read calls."""
+"""Client and AsyncClient: load a spec, bind its operations as methods, explore them; calls go through the
+pipeline in call/ (prepare, send through a transport with retries and hooks, read)."""
 
 from __future__ import annotations
 
 import collections
 import inspect
-import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
 from .call.auth import Credentials
-from .call.bodies import choose_media_type
-from .call.prepare import PreparedRequest, bind_arguments, build_request, check_request
-from .call.read import decode, read_response
-from .call.server_urls import server_url
+from .call.pipeline import (
+    HOOK_EVENTS,
+    CallOptions,
+    CallSettings,
+    asend,
+    call_options,
+    check_mode,
+    prepare,
+    read,
+    send,
+)
+from .call.prepare import PreparedRequest
+from .call.retries import RetryPolicy, retry_policy
+from .call.transports import RequestsTransport, Response
 from .call.validation import SchemaValidators
-from .contract.findings import ContractConfig
-from .contract.recorder import ContractRecorder
-from .errors import ConfigurationError, RequestValidationError, SpecError, SpecValidationWarning, TransportError
+from .errors import ConfigurationError, SpecError, SpecValidationWarning
 from .explore.binding import AmbiguousOperationError, bind_names
 from .explore.docs import build_docstring
 from .explore.enums import EnumNamespace
 from .explore.models import ModelNamespace
 from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
-from .logs import body_preview, logger
+from .logs import log_request, log_response
 from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
 
-MODES = ("strict", "warn", "off")
 DEFAULT_TIMEOUT = 30.0
-USER_AGENT = "talos-dynamic/0.1"
+Hook = Callable[..., Any]
 
 
-class Client:
-    """A client for any OpenAPI 3 document, built when the program runs.
-
-    Every operation is a method under its operationId and its snake_case name. Requests are validated
-    before they are sent (`request_validation="strict"` by default: nothing is sent when a rule is
-    broken) and responses after (`response_validation="warn"` by default: violations are logged and kept
-    on `result.http.violations`; "strict" raises ResponseValidationError; "off" skips the checks).
-    With `contract=True` (or a ContractConfig / ContractRecorder) every response goes through the contract
-    checks and their findings are recorded on `client.contract` instead of raised.
-    """
+class BaseClient:
+    """What Client and AsyncClient share: the spec, the bound names, exploration, settings and hooks."""
 
     errors = errors_module
 
@@ -66,35 +63,81 @@ class Client:
         request_validation: str = "strict",
         response_validation: str = "warn",
         validate_spec: bool = False,
-        session: requests.Session | None = None,
+        session: Any = None,
         history_size: int = 20,
-        contract: bool | ContractConfig | ContractRecorder = False,
+        contract: Any = False,
+        transport: Any = None,
+        retries: int | RetryPolicy | None = None,
+        hooks: Mapping[str, list[Hook]] | None = None,
     ) -> None:
-        for label, mode in (("request_validation", request_validation), ("response_validation", response_validation)):
-            if mode not in MODES:
-                raise ConfigurationError(f"{label} must be one of {MODES}, not {mode!r}")
-        if timeout is not None and not timeout > 0:
+        check_mode("request_validation", request_validation)
+        check_mode("response_validation", response_validation)
+        if timeout is not None and not (isinstance(timeout, int | float) and timeout > 0):
             raise ConfigurationError("timeout must be a positive number of seconds (or None to wait forever)")
-        self._session = session or requests.Session()
-        self._session.headers.setdefault("User-Agent", USER_AGENT)
-        self.spec = Spec(source, session=self._session, timeout=timeout or DEFAULT_TIMEOUT)
+        self.spec = Spec(source, session=session, timeout=timeout or DEFAULT_TIMEOUT)
         if validate_spec:
             _validate_spec(self.spec)
-        self.base_url = base_url.rstrip("/") if base_url else None
-        self.timeout = timeout
-        self.server_variables = dict(server_variables or {})
-        self.default_headers = dict(headers or {})
-        self.request_validation = request_validation
-        self.response_validation = response_validation
-        self._credentials = Credentials(self.spec, token=token, auth=auth)
         self._validators = SchemaValidators(self.spec)
+        self.hooks: dict[str, list[Hook]] = {"request": [log_request], "response": [log_response, self._remember]}
+        for event, functions in (hooks or {}).items():
+            if event not in HOOK_EVENTS:
+                raise ConfigurationError(f"hooks: unknown event {event!r} (events: {', '.join(HOOK_EVENTS)})")
+            self.hooks[event].extend(functions)
+        self._settings = CallSettings(
+            spec=self.spec,
+            validators=self._validators,
+            credentials=Credentials(self.spec, token=token, auth=auth),
+            base_url=base_url.rstrip("/") if base_url else None,
+            server_variables=dict(server_variables or {}),
+            headers={**_session_headers(session), **dict(headers or {})},
+            timeout=timeout,
+            request_validation=request_validation,
+            response_validation=response_validation,
+            retries=retry_policy(retries),
+            hooks=self.hooks,
+        )
         reserved = {n for n in dir(type(self)) if not n.startswith("_")}
         self._names, self.name_clashes = bind_names(self.spec.operations, reserved)
-        self._bound: dict[int, BoundOperation] = {}
-        self.history: collections.deque[requests.Response] = collections.deque(maxlen=history_size)
-        self.contract: ContractRecorder | None = _recorder(contract)
-        if self.contract is not None:
-            self.contract.attach(self.spec.operations)
+        self._bound: dict[int, Any] = {}
+        self.history: collections.deque[Response] = collections.deque(maxlen=history_size)
+        self.contract: Any = _install_contract(self, contract) if contract else None
+
+    # -- settings (client-wide defaults; a call's underscore options override them for that call) --
+    @property
+    def base_url(self) -> str | None:
+        """The base URL every call goes to (None: the spec's servers)."""
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds a call may take, retries and their waits included (None: no limit)."""
+        return self._settings.timeout
+
+    @property
+    def retries(self) -> RetryPolicy:
+        """The retry policy of every call (`_retries=` overrides it for one call)."""
+        return self._settings.retries
+
+    @property
+    def request_validation(self) -> str:
+        """"strict", "warn" or "off" for requests (`_validate=` overrides it for one call)."""
+        return self._settings.request_validation
+
+    @request_validation.setter
+    def request_validation(self, mode: str) -> None:
+        self._settings.request_validation = check_mode("request_validation", mode)
+
+    @property
+    def response_validation(self) -> str:
+        """"strict", "warn" or "off" for responses (`_validate=` overrides it for one call)."""
+        return self._settings.response_validation
+
+    @response_validation.setter
+    def response_validation(self, mode: str) -> None:
+        self._settings.response_validation = check_mode("response_validation", mode)
+
+    def _remember(self, request: PreparedRequest, response: Response) -> None:
+        self.history.append(response)
 
     # -- operations -------------------------------------------------------------------------------
     def __getattr__(self, name: str) -> BoundOperation:
@@ -111,10 +154,12 @@ class Client:
             )
         raise AttributeError(f"{self._title()} has no operation {name!r}")
 
+    _bound_class: type[BoundOperation]
+
     def _bind(self, operation: Operation) -> BoundOperation:
         bound = self._bound.get(id(operation))
         if bound is None:
-            bound = self._bound[id(operation)] = BoundOperation(self, operation)
+            bound = self._bound.setdefault(id(operation), self._bound_class(self, operation))
         return bound
 
     def operation(self, name: str) -> BoundOperation:
@@ -163,104 +208,9 @@ class Client:
         return EnumNamespace(self.spec)
 
     @property
-    def last_response(self) -> requests.Response | None:
+    def last_response(self) -> Response | None:
         """The last HTTP response received, whatever its status."""
         return self.history[-1] if self.history else None
-
-    # -- the call path ----------------------------------------------------------------------------
-    def _prepare(self, operation: Operation, table: ArgumentTable, kwargs: dict[str, Any]) -> PreparedRequest:
-        values, body, content_type, violations = bind_arguments(table, dict(kwargs))
-        if self.request_validation == "off":
-            media_type = (
-                choose_media_type(operation.request_body, content_type, body)
-                if operation.request_body and body is not None
-                else None
-            )
-            schema_violations = []
-        else:
-            schema_violations, media_type = check_request(
-                operation, table, self._validators, values, body, content_type
-            )
-        if violations or (schema_violations and self.request_validation == "strict"):
-            raise RequestValidationError(operation.name, violations + schema_violations)
-        for violation in schema_violations:
-            logger.warning("%s: request does not match the spec: %s", operation.name, violation)
-        base_url = self.base_url or server_url(operation, self.server_variables)
-        return build_request(
-            operation,
-            table,
-            values,
-            body,
-            media_type,
-            base_url,
-            self._credentials.parts_for(operation),
-            self.default_headers,
-        )
-
-    def _send(
-        self, operation: Operation, prepared: PreparedRequest, timeout: float | None = None, stream: bool = False
-    ) -> Any:
-        url = prepared.masked_url()
-        if logger.isEnabledFor(10):
-            logger.debug(
-                "-> %s %s headers=%s body=%s",
-                prepared.method,
-                url,
-                prepared.masked_headers(),
-                body_preview(prepared.body, prepared.headers.get("Content-Type", ""), prepared.secret_names),
-            )
-        started = time.perf_counter()
-        try:
-            response = self._session.request(
-                prepared.method,
-                prepared.url,
-                headers=prepared.headers,
-                data=prepared.body,
-                timeout=timeout or self.timeout,
-                stream=stream,
-            )
-        except requests.Timeout:
-            raise TransportError(
-                f"timed out after {timeout or self.timeout}s", url=url, method=prepared.method
-            ) from None
-        except requests.exceptions.SSLError as exc:
-            raise TransportError(f"TLS error: {type(exc).__name__}", url=url, method=prepared.method) from None
-        except requests.ConnectionError:
-            raise TransportError(
-                "connection failed (is the server running and the base URL right?)", url=url, method=prepared.method
-            ) from None
-        except requests.RequestException as exc:
-            raise TransportError(f"{type(exc).__name__}", url=url, method=prepared.method) from None
-        self.history.append(response)
-        if logger.isEnabledFor(10):
-            logger.debug(
-                "<- %s %s %s (%.1f ms) body=%s",
-                response.status_code,
-                prepared.method,
-                url,
-                (time.perf_counter() - started) * 1000,
-                "<streamed>"
-                if stream
-                else body_preview(response.content, response.headers.get("Content-Type", ""), prepared.secret_names),
-            )
-        mode, decoded = self.response_validation, None
-        if self.contract is not None:  # contract mode: every check runs and its findings are recorded
-            if not stream:
-                decoded = decode(response)
-                self.contract.observe(operation, prepared, response, self._validators, decoded)
-            mode = "off"
-        return read_response(operation, response, self._validators, mode, prepared.secret_names, stream, decoded)
-
-    # -- lifecycle ----------------------------------------------------------------------------------
-    def close(self) -> None:
-        """Close the pooled HTTP session."""
-        self._session.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _title(self) -> str:
         return str(self.spec.info.get("title") or self.spec.source)
@@ -268,37 +218,119 @@ class Client:
     def __repr__(self) -> str:
         info = self.spec.info
         return (
-            f"<Client {self._title()!r} {info.get('version', '')} from {self.spec.source}: "
+            f"<{type(self).__name__} {self._title()!r} {info.get('version', '')} from {self.spec.source}: "
             f"{len(self.spec.operations)} operations, base_url={self.base_url!r}>"
         )
 
 
-class BoundOperation:
-    """An operation bound to a client: call it with keyword arguments, or prepare() it for a dry run."""
+class Client(BaseClient):
+    """A client for any OpenAPI document, built when the program runs.
 
-    def __init__(self, client: Client, operation: Operation) -> None:
+    Every operation is a method under its operationId and its snake_case name. Requests are validated
+    before they are sent (`request_validation="strict"` by default: nothing is sent when a rule is
+    broken) and responses after (`response_validation="warn"` by default: violations are logged and kept
+    on `result.http.violations`; "strict" raises ResponseValidationError; "off" skips the checks).
+    `transport=` replaces the HTTP layer (RequestsTransport on `session=` by default, HttpxTransport, or
+    MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...], "response": [...]}`
+    are called with each PreparedRequest and each Response. With `contract=True` (or a ContractConfig /
+    ContractRecorder) every response goes through the contract checks, recorded on `client.contract`.
+    One client may be shared by many threads.
+    """
+
+    def __init__(self, source: str | Path | dict[str, Any], **options: Any) -> None:
+        transport = options.get("transport")
+        if transport is None:
+            transport = RequestsTransport(options.get("session"))
+        elif not callable(getattr(transport, "send", None)):
+            raise ConfigurationError("transport= must have a send(request, *, timeout, stream) method")
+        self.transport = transport
+        super().__init__(source, **options)
+
+    __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Close the transport (its pooled connections)."""
+        self.transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncClient(BaseClient):
+    """Client's twin for asyncio: the same options, names, signatures, docs, results and errors; every
+    operation is a coroutine. The default transport is AsyncHttpxTransport (needs the `httpx` extra).
+
+    ```python
+    async with AsyncClient("specs/talos.openapi-v3.yaml", base_url=URL, token=T) as talos:
+        out = await talos.admin_issue_api_key(actor_id="user_123")
+    ```
+    """
+
+    def __init__(self, source: str | Path | dict[str, Any], **options: Any) -> None:
+        transport = options.get("transport")
+        if transport is None:
+            from .call.httpx_transports import AsyncHttpxTransport
+
+            transport = AsyncHttpxTransport()
+        elif not callable(getattr(transport, "asend", None) or getattr(transport, "send", None)):
+            raise ConfigurationError("transport= must have an async send(request, *, timeout, stream) method")
+        self.transport = transport
+        super().__init__(source, **options)
+
+    __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
+
+    async def aclose(self) -> None:
+        """Close the transport (its pooled connections)."""
+        await self.transport.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class BoundOperation:
+    """An operation bound to a client: call it with keyword arguments, or prepare() it for a dry run.
+
+    Per-call options: `_timeout` (seconds), `_stream=True` (a StreamResult read as it arrives),
+    `_validate` ("strict", "warn", "off", or {"request": mode, "response": mode}), `_headers` (a mapping
+    added to this request), `_retries` (an int or a RetryPolicy).
+    """
+
+    def __init__(self, client: BaseClient, operation: Operation) -> None:
         self._client = client
         self.operation = operation
         self.__name__ = operation.python_name
-        self.__qualname__ = f"Client.{operation.python_name}"
+        self.__qualname__ = f"{type(client).__name__}.{operation.python_name}"
 
     @cached_property
     def arguments(self) -> ArgumentTable:
         """The keyword arguments this operation accepts."""
         return ArgumentTable(self.operation)
 
+    def _prepare(self, kwargs: dict[str, Any]) -> tuple[PreparedRequest, CallOptions]:
+        settings = self._client._settings
+        options = call_options(settings, kwargs)
+        return prepare(settings, self.operation, self.arguments, kwargs, options), options
+
     def prepare(self, **kwargs: Any) -> PreparedCall:
         """Validate and build the exact request, without sending it."""
-        request = self._client._prepare(self.operation, self.arguments, kwargs)
-        return PreparedCall(self, request)
+        request, options = self._prepare(kwargs)
+        return PreparedCall(self, request, options)
 
     def __call__(self, **kwargs: Any) -> Any:
-        """Call the operation. Per-call options: `_timeout` (seconds), `_stream=True` (a StreamResult whose
-        body is read as it arrives, for large downloads)."""
-        timeout = kwargs.pop("_timeout", None)
-        stream = bool(kwargs.pop("_stream", False))
-        request = self._client._prepare(self.operation, self.arguments, kwargs)
-        return self._client._send(self.operation, request, timeout, stream)
+        """Call the operation (see the class docstring for the underscore options)."""
+        request, options = self._prepare(kwargs)
+        return self._send(request, options)
+
+    def _send(self, request: PreparedRequest, options: CallOptions) -> Any:
+        client = self._client
+        response, attempts = send(client._settings, client.transport, request, options)
+        return read(client._settings, self.operation, request, response, options, attempts)
 
     @cached_property
     def __signature__(self) -> inspect.Signature:
@@ -324,33 +356,68 @@ class BoundOperation:
         return f"<operation {op.python_name} ({op.name}): {op.method} {op.path}{summary}>"
 
 
+class AsyncBoundOperation(BoundOperation):
+    """An operation of an AsyncClient: calling it returns a coroutine."""
+
+    async def __call__(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Call the operation (see the class docstring for the underscore options)."""
+        request, options = self._prepare(kwargs)
+        return await self._send(request, options)
+
+    async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
+        client = self._client
+        response, attempts = await asend(client._settings, client.transport, request, options)
+        return read(client._settings, self.operation, request, response, options, attempts)
+
+
+Client._bound_class = BoundOperation
+AsyncClient._bound_class = AsyncBoundOperation
+
+
 class PreparedCall:
     """A validated request that has not been sent: inspect it, render it as curl, or send() it."""
 
-    def __init__(self, bound: BoundOperation, request: PreparedRequest) -> None:
+    def __init__(self, bound: BoundOperation, request: PreparedRequest, options: CallOptions) -> None:
         self._bound = bound
+        self._options = options
         self.request = request
         self.method, self.url, self.headers, self.body = request.method, request.url, request.headers, request.body
 
-    def to_curl(self) -> str:
-        """A curl command line for this request, secrets masked."""
-        return self.request.to_curl()
+    def to_curl(self, mask: bool = True) -> str:
+        """A curl command line for this request, secrets masked unless `mask=False`."""
+        return self.request.to_curl(mask)
 
     def send(self, timeout: float | None = None) -> Any:
-        """Send the request and read the answer as a normal call would."""
-        bound = self._bound
-        return bound._client._send(bound.operation, self.request, timeout)
+        """Send the request and read the answer as a normal call would (a coroutine with AsyncClient)."""
+        options = self._options
+        if timeout is not None:
+            options = CallOptions(
+                timeout, options.stream, options.request_mode, options.response_mode, options.headers, options.retries
+            )
+        return self._bound._send(self.request, options)
 
     def __repr__(self) -> str:
         return repr(self.request)
 
 
-def _recorder(contract: bool | ContractConfig | ContractRecorder) -> ContractRecorder | None:
-    if isinstance(contract, ContractRecorder):
-        return contract
-    if isinstance(contract, ContractConfig):
-        return ContractRecorder(contract)
-    return ContractRecorder() if contract else None
+def _session_headers(session: Any) -> dict[str, str]:
+    """The headers a user put on their own requests.Session (requests' defaults left out)."""
+    if session is None:
+        return {}
+    from requests.utils import default_headers
+
+    defaults = default_headers()
+    return {k: v for k, v in session.headers.items() if defaults.get(k) != v}
+
+
+def _install_contract(client: BaseClient, contract: Any) -> Any:
+    """contract=True, a ContractConfig or a ContractRecorder: the recorder subscribes to response hooks."""
+    install = getattr(contract, "install", None)
+    if install is None:  # contract=True: the default recorder, imported only when asked for
+        from .contract.recorder import ContractRecorder
+
+        install = ContractRecorder().install
+    return install(client)
 
 
 def _validate_spec(spec: Spec) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .rpc_status import RpcStatus, decode_status
 
 if TYPE_CHECKING:
-    import requests
+    from .call.transports import Response
 
 
 class TalosDynamicError(Exception):
@@ -66,7 +66,7 @@ class ResponseValidationError(TalosDynamicError):
     """The server's answer breaks the spec: operation, status, JSON path, rule, value and the response."""
 
     def __init__(
-        self, operation: str, status: int, violations: list[Violation], response: requests.Response | None = None
+        self, operation: str, status: int, violations: list[Violation], response: Response | None = None
     ) -> None:
         self.operation = operation
         self.status = status
@@ -77,11 +77,17 @@ class ResponseValidationError(TalosDynamicError):
 
 
 class TransportError(TalosDynamicError):
-    """The request could not be delivered (connection refused, timeout, TLS); says which URL."""
+    """The request could not be delivered (connection refused, timeout, TLS); says which URL.
 
-    def __init__(self, message: str, *, url: str, method: str = "") -> None:
+    `kind` is "connect" (no connection was made, nothing sent), "timeout", "tls", "proxy", "redirects"
+    or "protocol"; `attempts` is how many times the call was tried.
+    """
+
+    def __init__(self, message: str, *, url: str, method: str = "", kind: str = "protocol") -> None:
         self.url = url
         self.method = method
+        self.kind = kind
+        self.attempts = 1
         super().__init__(f"{method} {url}: {message}".strip())
 
 
@@ -93,7 +99,7 @@ class ApiError(TalosDynamicError):
         operation: str,
         http_status: int,
         body: Any,
-        response: requests.Response | None,
+        response: Response | None,
         rpc: RpcStatus | None = None,
     ) -> None:
         rpc = rpc or decode_status(body, http_status)
@@ -110,6 +116,7 @@ class ApiError(TalosDynamicError):
         self.metadata = rpc.metadata
         self.error_shape = rpc.shape
         self.violations: list[Violation] = []  # where the error body itself breaks the spec
+        self.attempts = 1  # how many times the call was tried (retries)
         text = f"{operation}: HTTP {http_status} {rpc.status}"
         if rpc.reason:
             text += f" ({rpc.reason})"
@@ -149,12 +156,10 @@ class TooManyRequests(ApiError):
 
     @property
     def retry_after(self) -> float | None:
-        """Seconds from the Retry-After header, when it holds a number."""
-        value = self.response.headers.get("Retry-After") if self.response is not None else None
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        """Seconds from the Retry-After header (a number of seconds or an HTTP-date), when it has one."""
+        from .call.retries import retry_after
+
+        return retry_after(self.response)
 
 
 class ServerError(ApiError):

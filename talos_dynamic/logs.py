@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from .masking import MASK, is_secret_name, mask_json
@@ -33,3 +34,31 @@ def body_preview(
     if limit is not None and len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
+
+
+def log_request(request: Any) -> None:
+    """Request hook: at DEBUG, one line per request (`-> POST url headers body`), secrets masked."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "-> %s %s headers=%s body=%s",
+            request.method,
+            request.masked_url(),
+            request.masked_headers(),
+            body_preview(request.body, request.headers.get("Content-Type", ""), request.secret_names),
+        )
+
+
+def log_response(request: Any, response: Any) -> None:
+    """Response hook: at DEBUG, one line per response (`<- 200 POST url (ms) body`), secrets masked."""
+    if logger.isEnabledFor(logging.DEBUG):
+        streamed = response._content is None
+        logger.debug(
+            "<- %s %s %s (%.1f ms) body=%s",
+            response.status_code,
+            request.method,
+            request.masked_url(),
+            response.elapsed.total_seconds() * 1000,
+            "<streamed>"
+            if streamed
+            else body_preview(response.content, response.headers.get("Content-Type", ""), request.secret_names),
+        )

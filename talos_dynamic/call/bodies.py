@@ -1,14 +1,10 @@
-"""Request bodies: pick the media type, make the value JSON-ready, and encode it for the wire."""
+"""Request bodies: pick the media type, convert the value once for the wire, and encode it."""
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import enum
 import io
 import json
 import mimetypes
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +14,7 @@ from urllib3.fields import RequestField
 from urllib3.filepost import encode_multipart_formdata
 
 from ..spec.operations import Parameter, RequestBody
+from .convert import to_wire
 from .serialize import scalar_text, serialize_query
 
 JSON, FORM, MULTIPART, TEXT, BINARY = "json", "form", "multipart", "text", "binary"
@@ -66,31 +63,6 @@ def _structured(value: Any) -> bool:
     return isinstance(value, Mapping | list | tuple)
 
 
-def jsonable(value: Any) -> Any:
-    """The value as plain JSON types (dict, list, str, int, float, bool, None).
-
-    Results returned by the client, enums, dates, UUIDs and Decimals are accepted and converted.
-    """
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, str):
-        return str(value) if isinstance(value, enum.Enum) else value
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    to_json = getattr(value, "to_json", None)
-    if callable(to_json):
-        return to_json()
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return jsonable(value.value)
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | decimal.Decimal):
-        return str(value)
-    return value
-
-
 def is_file_like(value: Any) -> bool:
     """Bytes, a Path, an open file, or a (filename, data[, content_type]) tuple."""
     return (
@@ -100,20 +72,41 @@ def is_file_like(value: Any) -> bool:
     )
 
 
+def wire_body(media_type: str, value: Any, schema: Any) -> Any:
+    """The body as it will be encoded: JSON values converted once (see convert.to_wire); files in form and
+    multipart bodies, and text and binary bodies, stay as they are."""
+    kind = media_kind(media_type)
+    if kind in (FORM, MULTIPART):
+        if callable(getattr(value, "to_json", None)):
+            value = value.to_json()
+        if isinstance(value, Mapping):
+            properties = schema.get("properties") if isinstance(schema, dict) else None
+            properties = properties if isinstance(properties, dict) else {}
+            return {str(k): v if _is_files(v) else to_wire(v, properties.get(k)) for k, v in value.items()}
+        return value
+    if kind == JSON:
+        return to_wire(value, schema)
+    return value
+
+
+def _is_files(value: Any) -> bool:
+    return is_file_like(value) or (isinstance(value, list) and bool(value) and all(map(is_file_like, value)))
+
+
 def validation_view(kind: str, value: Any) -> Any:
-    """What the schema sees: files become empty strings (format: binary), other values as JSON."""
+    """What the schema sees of a wire body: a file is an empty string (format: binary)."""
     if kind in (FORM, MULTIPART) and isinstance(value, Mapping):
-        return {k: ("" if is_file_like(v) else jsonable(v)) for k, v in value.items()}
+        return {k: ("" if is_file_like(v) else ["" for _ in v] if _is_files(v) else v) for k, v in value.items()}
     if kind == BINARY or is_file_like(value):
         return ""
-    return jsonable(value)
+    return value
 
 
 def encode_body(media_type: str, value: Any, encoding: Mapping[str, Any]) -> EncodedBody:
     """Encode a body for the wire according to its media type (and per-property `encoding`)."""
     kind = media_kind(media_type)
     if kind == JSON:
-        data = json.dumps(jsonable(value), separators=(",", ":"), ensure_ascii=False).encode()
+        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         return EncodedBody(data, "application/json" if "*" in media_type else media_type)
     if kind == FORM:
         return EncodedBody(_form(value, encoding).encode("ascii"), media_type)
@@ -132,7 +125,7 @@ def _form(value: Any, encoding: Mapping[str, Any]) -> str:
     for name, item in value.items():
         spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
         if isinstance(item, Mapping) and spec.get("contentType", "").endswith("json"):
-            item = json.dumps(jsonable(item), separators=(",", ":"))
+            item = json.dumps(item, separators=(",", ":"))
         style = spec.get("style", "form")
         explode = spec.get("explode", style == "form")
         param = Parameter(
@@ -144,7 +137,7 @@ def _form(value: Any, encoding: Mapping[str, Any]) -> str:
             explode=bool(explode),
             allow_reserved=spec.get("allowReserved") is True,
         )
-        pieces.extend(serialize_query(param, jsonable(item)))
+        pieces.extend(serialize_query(param, item))
     return "&".join(pieces).replace("%20", "+")
 
 
@@ -167,7 +160,7 @@ def _part(name: str, value: Any, content_type: str | None) -> RequestField:
         field.make_multipart(content_type=content_type or guessed or "application/octet-stream")
         return field
     if _structured(value):
-        data, default_type = json.dumps(jsonable(value), separators=(",", ":")), "application/json"
+        data, default_type = json.dumps(value, separators=(",", ":")), "application/json"
     else:
         data, default_type = scalar_text(value), None
     field = RequestField(name=name, data=data)

@@ -1,9 +1,12 @@
-"""kwargs -> PreparedRequest: map names, validate everything, serialize parameters, encode the body. No I/O."""
+"""kwargs -> PreparedRequest, with no I/O: sort the arguments, convert each ONCE to its wire value, validate
+that value, serialize that same value. The body's media type is chosen once, here."""
 
 from __future__ import annotations
 
 import difflib
+import json
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,16 +16,26 @@ from ..masking import mask_headers, mask_url
 from ..spec.operations import Operation, Parameter
 from .arguments import ArgumentTable
 from .auth import AuthParts
-from .bodies import FORM, JSON, MULTIPART, choose_media_type, encode_body, jsonable, media_kind, validation_view
+from .bodies import FORM, JSON, MULTIPART, choose_media_type, encode_body, media_kind, validation_view
+from .convert import to_wire
 from .serialize import serialize_cookie, serialize_header, serialize_path, serialize_query
 from .validation import PARAMETER, REQUEST, SchemaValidators
+
+USER_AGENT = "talos-dynamic/0.1"
+ACCEPT_ENCODING = "gzip, deflate"
+IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
+IDEMPOTENCY_FIELDS = ("request_id", "requestId", "idempotency_key", "idempotencyKey")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 _MISSING = object()
 
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    """The exact request that will go on the wire."""
+    """The exact request that goes on the wire: the transport sends method, url, headers and body unchanged.
+
+    `repeatable` says whether sending it twice is safe (an idempotent method, or an idempotency key).
+    """
 
     operation: str
     method: str
@@ -30,6 +43,16 @@ class PreparedRequest:
     headers: dict[str, str]
     body: bytes | None = None
     secret_names: frozenset[str] = field(default=frozenset(), repr=False)
+    repeatable: bool = field(default=False, repr=False)
+
+    @property
+    def content(self) -> bytes:
+        """The body bytes (b"" when there is none)."""
+        return self.body or b""
+
+    def json(self) -> Any:
+        """The body parsed as JSON (for MockTransport handlers and hooks)."""
+        return json.loads(self.body) if self.body else None
 
     def masked_headers(self) -> dict[str, str]:
         """Headers with credentials masked."""
@@ -39,26 +62,39 @@ class PreparedRequest:
         """The URL with secret query values masked."""
         return mask_url(self.url, self.secret_names)
 
-    def to_curl(self) -> str:
-        """A curl command line for this request, secrets masked."""
-        words = ["curl", "-X", self.method, self.masked_url()]
-        for name, value in self.masked_headers().items():
-            words += ["-H", f"{name}: {value}"]
-        if self.body:
-            words += [
-                "--data-binary",
-                body_preview(self.body, self.headers.get("Content-Type", ""), self.secret_names, limit=None),
-            ]
+    def to_curl(self, mask: bool = True) -> str:
+        """A curl command line that sends these bytes; secrets masked unless `mask=False`."""
+        headers = self.masked_headers() if mask else self.headers
+        words = ["curl", "-X", self.method, self.masked_url() if mask else self.url]
+        for name, value in headers.items():
+            words += ["-H", f"{name}: {value}" if value else f"{name};"]
+        if self.body is not None:
+            if not mask:
+                data = self.body.decode("utf-8", "surrogateescape")
+            else:
+                data = body_preview(self.body, self.headers.get("Content-Type", ""), self.secret_names, limit=None)
+            words += ["--data-binary", data]
         return " ".join(shlex.quote(w) for w in words)
 
     def __repr__(self) -> str:
         return f"<PreparedRequest {self.operation}: {self.method} {self.masked_url()}>"
 
 
-def bind_arguments(
-    table: ArgumentTable, kwargs: dict[str, Any]
-) -> tuple[dict[Parameter, Any], Any, str | None, list[Violation]]:
-    """Sort keyword arguments into parameter values and the body; unknown or missing ones are violations."""
+@dataclass
+class Arguments:
+    """One call's arguments sorted out: parameter values and the body, as wire values."""
+
+    values: dict[Parameter, Any]
+    body: Any
+    content_type: str | None
+    violations: list[Violation]
+
+
+def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any], validators: SchemaValidators) -> Arguments:
+    """Sort keyword arguments into parameter values and the body, each converted once to its wire value.
+
+    Unknown and missing arguments are violations.
+    """
     violations: list[Violation] = []
     values: dict[Parameter, Any] = {}
     body = kwargs.pop("body", _MISSING)
@@ -79,13 +115,15 @@ def bind_arguments(
         elif value is None:
             continue
         elif argument.parameter is not None:
-            values[argument.parameter] = value
+            param = argument.parameter
+            values[param] = value if type(value) is str else to_wire(value, validators.inlined(param.schema))
         else:
             properties[argument.property_name] = value
+    body = None if body is _MISSING else body
     if properties:
-        base = jsonable(body) if body is not _MISSING and body is not None else {}
-        if isinstance(base, dict):
-            body = {**base, **properties}
+        base = body.to_json() if callable(getattr(body, "to_json", None)) else body
+        if base is None or isinstance(base, Mapping):
+            body = {**(base or {}), **properties}
         else:
             violations.append(
                 Violation(
@@ -105,62 +143,85 @@ def bind_arguments(
                     f"missing required {argument.parameter.location} parameter {argument.parameter.name!r}",
                 )
             )
-    return values, (None if body is _MISSING else body), content_type, violations
+    return Arguments(values, body, content_type, violations)
+
+
+def body_media_type(operation: Operation, arguments: Arguments) -> tuple[str | None, list[Violation]]:
+    """The one media type the body is sent as (None without a body), and what is wrong with the choice."""
+    spec_body, body = operation.request_body, arguments.body
+    if spec_body is None:
+        if body is not None:
+            return None, [Violation("body", "$", "requestBody", "this operation takes no request body")]
+        return None, []
+    if body is None:
+        return None, []
+    media_type = choose_media_type(spec_body, arguments.content_type, body)
+    if arguments.content_type and spec_body.content and media_type not in spec_body.content:
+        offered = ", ".join(spec_body.content)
+        return media_type, [
+            Violation(
+                "body",
+                "$",
+                "content_type",
+                f"content_type {arguments.content_type!r} is not offered (offered: {offered})",
+            )
+        ]
+    return media_type, []
 
 
 def check_request(
     operation: Operation,
     table: ArgumentTable,
     validators: SchemaValidators,
-    values: dict[Parameter, Any],
-    body: Any,
-    content_type: str | None,
-) -> tuple[list[Violation], str | None]:
-    """Schema violations of parameter values and the body; also picks the body's media type."""
+    arguments: Arguments,
+    media_type: str | None,
+) -> list[Violation]:
+    """Schema violations of the parameter values and the body, as they will be sent."""
     violations: list[Violation] = []
     secrets = table.secrets
-    for param, value in values.items():
-        violations += validators.check(param.schema, jsonable(value), PARAMETER, param.location, param.name, secrets)
+    for param, value in arguments.values.items():
+        violations += validators.check(param.schema, value, PARAMETER, param.location, param.name, secrets)
     spec_body = operation.request_body
     if spec_body is None:
-        if body is not None:
-            violations.append(Violation("body", "$", "requestBody", "this operation takes no request body"))
-        return violations, None
-    if body is None:
+        return violations
+    if arguments.body is None:
         if spec_body.required:
             names = [a.python_name for a in table.by_name.values() if a.property_name and a.required]
             hint = f" (pass body= or its fields: {', '.join(names)})" if names else " (pass body=)"
             violations.append(Violation("body", "$", "required", f"the request body is required{hint}"))
-        return violations, None
-    media_type = choose_media_type(spec_body, content_type, body)
+        return violations
     media = spec_body.content.get(media_type) if media_type else None
-    if content_type and spec_body.content and media is None:
-        offered = ", ".join(spec_body.content)
-        violations.append(
-            Violation("body", "$", "content_type", f"content_type {content_type!r} is not offered (offered: {offered})")
-        )
     kind = media_kind(media_type or "")
     if media is not None and kind in (JSON, FORM, MULTIPART):
-        violations += validators.check(media.schema, validation_view(kind, body), REQUEST, "body", "$", secrets)
-    return violations, media_type
+        view = validation_view(kind, arguments.body)
+        violations += validators.check(media.schema, view, REQUEST, "body", "$", secrets)
+    return violations
+
+
+def header_violations(headers: dict[str, str]) -> list[Violation]:
+    """Header names or values that would split the request (CR, LF or NUL): a caller's bug, never sent."""
+    return [
+        Violation("header", name, "header_value", "a header name or value contains CR, LF or NUL")
+        for name, value in headers.items()
+        if any(c in name or c in value for c in "\r\n\0")
+    ]
 
 
 def build_request(
     operation: Operation,
     table: ArgumentTable,
-    values: dict[Parameter, Any],
-    body: Any,
+    arguments: Arguments,
     media_type: str | None,
     base_url: str,
     auth: AuthParts,
     default_headers: dict[str, str],
 ) -> PreparedRequest:
-    """Serialize parameters, apply credentials and encode the body into a PreparedRequest."""
+    """Serialize the wire values, apply credentials and encode the body into the PreparedRequest."""
     path = operation.path
     query: list[str] = []
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    for param, value in values.items():
+    for param, value in arguments.values.items():
         if param.location == "path":
             path = path.replace("{" + param.name + "}", serialize_path(param, value))
         elif param.location == "query":
@@ -170,21 +231,45 @@ def build_request(
         else:
             cookies += serialize_cookie(param, value)
     accept = operation.accept
-    merged = {**({"Accept": accept} if accept else {}), **default_headers, **auth.headers, **headers}
+    merged = {
+        "User-Agent": USER_AGENT,
+        "Accept-Encoding": ACCEPT_ENCODING,
+        **({"Accept": accept} if accept else {}),
+        **default_headers,
+        **auth.headers,
+        **headers,
+    }
     cookies += auth.cookies
     if cookies:
         merged["Cookie"] = "; ".join(cookies)
     content = None
+    body = arguments.body
     if body is not None and media_type is not None:
-        spec_body = operation.request_body
-        media = spec_body.content.get(media_type) if spec_body else None
+        media = operation.request_body.content.get(media_type) if operation.request_body else None
         encoded = encode_body(media_type, body, media.encoding if media else {})
         content = encoded.content
         merged["Content-Type"] = encoded.content_type
+    if content is not None or operation.method in ("POST", "PUT", "PATCH"):
+        merged["Content-Length"] = str(len(content or b""))
     url = base_url.rstrip("/") + path
     query += auth.query
     if query:
         url += "?" + "&".join(query)
     return PreparedRequest(
-        operation.name, operation.method, url, merged, content, table.secrets | frozenset(auth.secret_names)
+        operation.name,
+        operation.method,
+        url,
+        merged,
+        content,
+        table.secrets | frozenset(auth.secret_names),
+        repeatable=_repeatable(operation.method, merged, body),
     )
+
+
+def _repeatable(method: str, headers: dict[str, str], body: Any) -> bool:
+    """An idempotent method, or a request carrying an idempotency key (header or body field)."""
+    if method in SAFE_METHODS:
+        return True
+    if any(name.lower() in IDEMPOTENCY_HEADERS and value for name, value in headers.items()):
+        return True
+    return isinstance(body, dict) and any(body.get(name) for name in IDEMPOTENCY_FIELDS)

@@ -1,11 +1,9 @@
-"""requests.Response -> result, typed ApiError, or response violations; checks status, type and body."""
+"""Response -> result, typed ApiError, or response violations: checks status, content type and body. No I/O."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
-
-import requests
 
 from ..errors import ResponseValidationError, Violation, error_class_for
 from ..logs import logger
@@ -13,14 +11,21 @@ from ..spec.operations import MediaType, Operation, ResponseSpec
 from ..spec.schemas import schema_name
 from .bodies import JSON, TEXT, media_kind
 from .results import BytesResult, HttpInfo, StreamResult, TextResult, wrap
+from .transports import Response
 from .validation import RESPONSE, SchemaValidators
 
 NO_BODY_STATUSES = (204, 304)
 STREAMED = object()  # the body of a streamed response: not read, so not checked
 
 
-def decode(response: requests.Response) -> tuple[Any, list[Violation]]:
-    """The body as JSON, text or bytes by its Content-Type (None when empty)."""
+def decode(response: Response) -> tuple[Any, list[Violation]]:
+    """The body as JSON, text or bytes by its Content-Type (None when empty); decoded once per response."""
+    if response.decoded is None:
+        response.decoded = _decode(response)
+    return response.decoded
+
+
+def _decode(response: Response) -> tuple[Any, list[Violation]]:
     content = response.content
     if not content:
         return None, []
@@ -50,7 +55,7 @@ def match_media(declared: dict[str, MediaType], content_type: str) -> MediaType 
 def check_response(
     operation: Operation,
     spec: ResponseSpec | None,
-    response: requests.Response,
+    response: Response,
     body: Any,
     validators: SchemaValidators,
     secrets: frozenset[str],
@@ -94,12 +99,13 @@ def _all_empty(spec: ResponseSpec) -> bool:
 
 def read_response(
     operation: Operation,
-    response: requests.Response,
+    response: Response,
     validators: SchemaValidators,
     mode: str,
     secrets: frozenset[str],
     stream: bool = False,
-    decoded: tuple[Any, list[Violation]] | None = None,
+    attempts: int = 1,
+    request: Any = None,
 ) -> Any:
     """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for.
 
@@ -111,7 +117,7 @@ def read_response(
     if streaming:
         body, violations = STREAMED, []
     else:
-        body, problems = decoded if decoded is not None else decode(response)
+        body, problems = decode(response)
         violations = list(problems)
     spec = operation.response_for(status)
     media = None
@@ -123,6 +129,7 @@ def read_response(
     if status >= 400:
         error = error_class_for(status)(operation.name, status, body, response)
         error.violations = violations
+        error.attempts = attempts
         raise error
     if violations:
         if mode == "strict":
@@ -131,7 +138,7 @@ def read_response(
             raise ResponseValidationError(operation.name, status, violations, response)
         for violation in violations:
             logger.warning("%s: response %s does not match the spec: %s", operation.name, status, violation)
-    http = HttpInfo(status, response.headers, response.elapsed, response, tuple(violations))
+    http = HttpInfo(status, response.headers, response.elapsed, response, tuple(violations), attempts, request)
     if streaming:
         return StreamResult(http)
     if body is None:

@@ -13,20 +13,23 @@ from ..masking import mask_json
 if TYPE_CHECKING:
     import datetime
 
-    import requests
-
     from ..errors import Violation
+    from .prepare import PreparedRequest
+    from .transports import Response
 
 
 @dataclass(frozen=True)
 class HttpInfo:
-    """The HTTP side of a result: status, headers, elapsed time, the requests.Response, any violations."""
+    """The HTTP side of a result: status, headers, elapsed time, the Response, any violations, how many
+    attempts the call took, and the PreparedRequest that was sent."""
 
     status: int
     headers: Any
     elapsed: datetime.timedelta
-    response: requests.Response = field(repr=False)
+    response: Response = field(repr=False)
     violations: tuple[Violation, ...] = ()
+    attempts: int = 1
+    request: PreparedRequest | None = field(default=None, repr=False)
 
 
 def wrap(value: Any, http: HttpInfo | None = None, name: str | None = None) -> Any:
@@ -157,7 +160,11 @@ class StreamResult:
 
     def iter_bytes(self, chunk_size: int = 65536):
         """The body, chunk by chunk."""
-        return self.http.response.iter_content(chunk_size=chunk_size)
+        return self.http.response.iter_bytes(chunk_size)
+
+    def aiter_bytes(self, chunk_size: int = 65536):
+        """The body, chunk by chunk, with AsyncClient: `async for chunk in result.aiter_bytes()`."""
+        return self.http.response.aiter_bytes(chunk_size)
 
     def save(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
         """Write the body to a file; returns the number of bytes written."""
@@ -171,11 +178,23 @@ class StreamResult:
         """Release the connection."""
         self.http.response.close()
 
+    async def aclose(self) -> None:
+        """Release the connection (AsyncClient)."""
+        closing = self.http.response.close()
+        if closing is not None:
+            await closing
+
     def __enter__(self) -> StreamResult:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    async def __aenter__(self) -> StreamResult:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     def __repr__(self) -> str:
         kind = self.http.headers.get("Content-Type", "unknown type")

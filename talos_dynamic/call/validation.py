@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import referencing
@@ -39,11 +40,17 @@ ACCESS_RULES = ("readOnly", "writeOnly")
 
 
 class SchemaValidators:
-    """Compiles a validator the first time a schema is checked, then keeps it."""
+    """Compiles a validator the first time a schema is checked, then keeps it.
+
+    Safe to share between threads: a validator is compiled under a lock, completely, and only then
+    published in the cache, so no thread ever sees one built from a half-inlined schema.
+    """
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self._cache: dict[tuple[str, str], Any] = {}
+        self._inlined: dict[str, Any] = {}
+        self._lock = threading.RLock()
         self._registry: referencing.Registry | None = None
         self._registry_size = 0
         self._dereferencer = Dereferencer(spec.resolver, refs_have_siblings=spec.is_31)
@@ -78,23 +85,49 @@ class SchemaValidators:
         key = (schema.ref, direction)
         found = self._cache.get(key)
         if found is None:
-            if self.spec.is_31:
-                cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31Validator)
-                formats = oas31_format_checker
-            else:
-                # readOnly/writeOnly speak of properties: a parameter is checked without either rule
-                cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30Validator)
-                formats = oas30_format_checker
-            try:
-                # the registry serves discriminator references; "" is the root document, for the implicit
-                # #/components/schemas/<value> ones
-                registry = self._current_registry().with_resource(
-                    "", self._specification().create_resource(self.spec.document)
-                )
-                found = cls(self._dereferencer.inline(schema), registry=registry, format_checker=formats)
-            except NeedsRegistry:
-                found = cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
-            self._cache[key] = found
+            with self._lock:
+                found = self._cache.get(key)
+                if found is None:
+                    found = self._cache[key] = self._compile(schema, direction)
+        return found
+
+    def inlined(self, schema: Located | None) -> Any:
+        """The schema with its $refs inlined (for conversion hints); None when it needs a registry."""
+        if schema is None:
+            return None
+        found = self._inlined.get(schema.ref, self)
+        if found is self:
+            with self._lock:
+                try:
+                    found = self._dereferencer.inline(schema)
+                except NeedsRegistry:
+                    found = None
+                self._inlined[schema.ref] = found
+        return found
+
+    def _compile(self, schema: Located, direction: str) -> Any:
+        if self.spec.is_31:
+            cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31Validator)
+            formats = oas31_format_checker
+        else:
+            # readOnly/writeOnly speak of properties: a parameter is checked without either rule
+            cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30Validator)
+            formats = oas30_format_checker
+        try:
+            # the registry serves discriminator references; "" is the root document, for the implicit
+            # #/components/schemas/<value> ones
+            registry = self._current_registry().with_resource(
+                "", self._specification().create_resource(self.spec.document)
+            )
+            return cls(self.inlined_strict(schema), registry=registry, format_checker=formats)
+        except NeedsRegistry:
+            return cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
+
+    def inlined_strict(self, schema: Located) -> Any:
+        """The inlined schema; raises NeedsRegistry when it needs real URI resolution."""
+        found = self.inlined(schema)
+        if found is None:
+            raise NeedsRegistry(schema.ref)
         return found
 
     def check(

@@ -344,4 +344,3 @@ def _interact(client: Client) -> int:
 
     code.interact(banner=banner, local=namespace, exitmsg="")
     return 0
-

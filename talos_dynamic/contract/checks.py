@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import requests
-
 from ..call.prepare import PreparedRequest
 from ..call.read import check_response, decode
+from ..call.transports import Response
 from ..call.validation import SchemaValidators
 from ..errors import Violation
 from ..masking import MASK, mask_json
@@ -24,7 +23,7 @@ EXTRA_HTTP = {"FAILED_PRECONDITION": {409}, "ABORTED": {409}, "UNKNOWN": {500}, 
 def run_checks(
     operation: Operation,
     prepared: PreparedRequest,
-    response: requests.Response,
+    response: Response,
     validators: SchemaValidators,
     config: ContractConfig,
     case: str | None,
@@ -81,7 +80,7 @@ def _check_of(violation: Violation, status: int) -> str:
 
 
 def _header_violations(
-    spec: ResponseSpec, response: requests.Response, validators: SchemaValidators
+    spec: ResponseSpec, response: Response, validators: SchemaValidators
 ) -> Iterator[Violation]:
     for name, header in spec.headers.items():
         declared = header.value if isinstance(header.value, dict) else {}
@@ -144,7 +143,7 @@ def _finding(
     severity: str,
     operation: Operation,
     prepared: PreparedRequest,
-    response: requests.Response,
+    response: Response,
     violation: Violation,
     case: str | None,
 ) -> Finding:

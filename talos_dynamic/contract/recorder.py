@@ -6,9 +6,9 @@ import threading
 from collections import Counter, defaultdict
 from typing import Any
 
-import requests
-
 from ..call.prepare import PreparedRequest
+from ..call.read import decode
+from ..call.transports import Response
 from ..call.validation import SchemaValidators
 from ..spec.operations import Operation
 from .checks import run_checks
@@ -30,16 +30,34 @@ class ContractRecorder:
         """The spec's operations, for coverage."""
         self._operations = list(operations)
 
+    def install(self, client: Any) -> ContractRecorder:
+        """Subscribe to a client's response hook: every response is checked and its findings recorded here.
+
+        The client then reads responses without raising ResponseValidationError (findings take their place);
+        ApiErrors are still raised, as the caller's code expects.
+        """
+        self.attach(client.spec.operations)
+        by_name = {op.name: op for op in client.spec.operations}
+        validators = client._validators
+
+        def check_response(request: PreparedRequest, response: Response) -> None:
+            operation = by_name.get(request.operation)
+            if operation is not None and response._content is not None:  # a streamed body is not read here
+                self.observe(operation, request, response, validators)
+
+        client.hooks["response"].append(check_response)
+        client.response_validation = "off"
+        return self
+
     def observe(
         self,
         operation: Operation,
         prepared: PreparedRequest,
-        response: requests.Response,
+        response: Response,
         validators: SchemaValidators,
-        decoded: tuple[Any, list[Any]] | None = None,
     ) -> list[Finding]:
-        """Run the checks on one exchange (its body decoded already, when given) and record what they find."""
-        found = run_checks(operation, prepared, response, validators, self.config, self.case, decoded)
+        """Run the checks on one exchange and record what they find."""
+        found = run_checks(operation, prepared, response, validators, self.config, self.case, decode(response))
         with self._lock:
             self.seen[operation.name][response.status_code] += 1
             self.findings.extend(found)

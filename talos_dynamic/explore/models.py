@@ -7,7 +7,7 @@ import json
 from functools import cached_property
 from typing import Any
 
-from ..call.bodies import jsonable
+from ..call.convert import to_wire
 from ..call.results import Result
 from ..call.validation import REQUEST, SchemaValidators
 from ..errors import RequestValidationError
@@ -84,7 +84,7 @@ class ModelClass:
             value = {**(value or {}), **{self._fields.get(k, k): v for k, v in fields.items() if v is not None}}
         if value is None:
             value = {}
-        value = jsonable(value)
+        value = to_wire(value)
         violations = self._validators.check(self.schema, value, REQUEST, "body", "$")
         if violations:
             raise RequestValidationError(f"models.{self.__name__}", violations, summary="invalid value")

@@ -1,0 +1,115 @@
+"""Transports on httpx (the optional `httpx` extra): HttpxTransport (sync) and AsyncHttpxTransport.
+
+The prepared request is sent as it is: httpx.Request gets the prepared method, URL, headers and bytes,
+and the client's send() does not merge defaults into it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError, TransportError
+from .transports import Response
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .prepare import PreparedRequest
+
+
+def _httpx() -> Any:
+    try:
+        import httpx
+    except ImportError:
+        raise ConfigurationError(
+            "this needs httpx, which is not installed: pip install 'talos-dynamic[httpx]'"
+        ) from None
+    return httpx
+
+
+def _request(httpx: Any, request: PreparedRequest, timeout: float | None) -> httpx.Request:
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=list(request.headers.items()),
+        content=request.body,
+        extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+    )
+
+
+def _failure(httpx: Any, request: PreparedRequest, exc: Exception, timeout: float | None) -> TransportError:
+    if isinstance(exc, httpx.ProxyError):
+        kind, message = "proxy", f"proxy error: {exc}"
+    elif isinstance(exc, httpx.ConnectTimeout):
+        kind, message = "connect", f"connection timed out after {timeout}s"
+    elif isinstance(exc, httpx.TimeoutException):
+        kind, message = "timeout", f"timed out after {timeout}s"
+    elif isinstance(exc, httpx.ConnectError):
+        text = str(exc)
+        tls = "SSL" in text or "certificate" in text
+        kind = "tls" if tls else "connect"
+        message = f"TLS error: {text[:200]}" if tls else "connection failed: connection refused or unreachable"
+    elif isinstance(exc, httpx.TooManyRedirects):
+        kind, message = "redirects", "too many redirects"
+    else:
+        kind, message = "protocol", f"{type(exc).__name__}: {str(exc)[:200]}"
+    return TransportError(message, url=request.masked_url(), method=request.method, kind=kind)
+
+
+def _response(raw: Any, started: float, stream: bool, **readers: Any) -> Response:
+    return Response(
+        raw.status_code,
+        raw.headers,
+        None if stream else raw.content,
+        url=str(raw.url),
+        reason=raw.reason_phrase,
+        elapsed=datetime.timedelta(seconds=time.perf_counter() - started),
+        raw=raw,
+        **readers,
+    )
+
+
+class HttpxTransport:
+    """A sync transport on one pooled httpx.Client (pass your own with `client=`)."""
+
+    def __init__(self, client: Any = None) -> None:
+        self._httpx = _httpx()
+        self.client = client or self._httpx.Client(follow_redirects=True)
+
+    def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+        httpx, started = self._httpx, time.perf_counter()
+        try:
+            raw = self.client.send(_request(httpx, request, timeout), stream=stream)
+            if not stream:
+                raw.read()
+        except httpx.HTTPError as exc:
+            raise _failure(httpx, request, exc, timeout) from None
+        return _response(
+            raw, started, stream, read=lambda: raw.read(), iterate=lambda size: raw.iter_bytes(size), close=raw.close
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class AsyncHttpxTransport:
+    """The AsyncClient's transport: one pooled httpx.AsyncClient (pass your own with `client=`)."""
+
+    def __init__(self, client: Any = None) -> None:
+        self._httpx = _httpx()
+        self.client = client or self._httpx.AsyncClient(follow_redirects=True)
+
+    async def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+        httpx, started = self._httpx, time.perf_counter()
+        try:
+            raw = await self.client.send(_request(httpx, request, timeout), stream=stream)
+            if not stream:
+                await raw.aread()
+        except httpx.HTTPError as exc:
+            raise _failure(httpx, request, exc, timeout) from None
+        return _response(raw, started, stream, aiterate=lambda size: raw.aiter_bytes(size), close=raw.aclose)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

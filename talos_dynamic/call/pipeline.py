@@ -1,0 +1,280 @@
+"""One call, start to end: options -> prepare [pure] -> send with retries and hooks [I/O] -> read [pure].
+
+Client and AsyncClient share every stage but the send. Per-call options (`_timeout`, `_stream`,
+`_validate`, `_headers`, `_retries`) live in a CallOptions made for that call; nothing here writes to
+the client while a call runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError, RequestValidationError, TransportError
+from ..logs import logger
+from .arguments import ArgumentTable
+from .auth import Credentials
+from .bodies import wire_body
+from .prepare import PreparedRequest, bind_arguments, body_media_type, build_request, check_request, header_violations
+from .read import read_response
+from .retries import RetryPolicy, next_wait, retry_policy, retry_reason
+from .server_urls import server_url
+from .transports import Response
+from .validation import SchemaValidators
+
+if TYPE_CHECKING:
+    from ..spec.model import Spec
+    from ..spec.operations import Operation
+
+MODES = ("strict", "warn", "off")
+OPTIONS = ("_timeout", "_stream", "_validate", "_headers", "_retries")
+HOOK_EVENTS = ("request", "response")
+
+
+def check_mode(label: str, mode: str) -> str:
+    """A validation mode, or ConfigurationError."""
+    if mode not in MODES:
+        raise ConfigurationError(f"{label} must be one of {MODES}, not {mode!r}")
+    return mode
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """The settings of one call: the client's, overridden by that call's underscore options."""
+
+    timeout: float | None
+    stream: bool
+    request_mode: str
+    response_mode: str
+    headers: Mapping[str, str]
+    retries: RetryPolicy
+
+
+@dataclass
+class CallSettings:
+    """What a client fixes for all its calls (read at the start of each call, never written by one)."""
+
+    spec: Spec
+    validators: SchemaValidators
+    credentials: Credentials
+    base_url: str | None
+    server_variables: dict[str, str]
+    headers: dict[str, str]
+    timeout: float | None
+    request_validation: str
+    response_validation: str
+    retries: RetryPolicy
+    hooks: dict[str, list[Any]]
+
+
+def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
+    """Pop the underscore options out of `kwargs` and merge them over the client's settings."""
+    timeout, stream = settings.timeout, False
+    request_mode, response_mode = settings.request_validation, settings.response_validation
+    headers: Mapping[str, str] = settings.headers
+    retries = settings.retries
+    if "_timeout" in kwargs:
+        timeout = kwargs.pop("_timeout")
+        if timeout is not None and not (isinstance(timeout, int | float) and timeout > 0):
+            raise ConfigurationError("_timeout must be a positive number of seconds (or None to wait forever)")
+    if "_stream" in kwargs:
+        stream = bool(kwargs.pop("_stream"))
+    if "_validate" in kwargs:
+        request_mode, response_mode = _validate_option(kwargs.pop("_validate"), request_mode, response_mode)
+    if "_headers" in kwargs:
+        extra = kwargs.pop("_headers") or {}
+        if not isinstance(extra, Mapping):
+            raise ConfigurationError("_headers must be a mapping of header names to values")
+        headers = {**headers, **{str(k): str(v) for k, v in extra.items()}}
+    if "_retries" in kwargs:
+        retries = retry_policy(kwargs.pop("_retries"))
+    return CallOptions(timeout, stream, request_mode, response_mode, headers, retries)
+
+
+def _validate_option(value: Any, request_mode: str, response_mode: str) -> tuple[str, str]:
+    if isinstance(value, bool):
+        value = "strict" if value else "off"
+    if isinstance(value, str):
+        return check_mode("_validate", value), check_mode("_validate", value)
+    if isinstance(value, Mapping) and set(value) <= {"request", "response"}:
+        return (
+            check_mode("_validate['request']", value.get("request", request_mode)),
+            check_mode("_validate['response']", value.get("response", response_mode)),
+        )
+    raise ConfigurationError(
+        "_validate must be 'strict', 'warn', 'off', a bool, or {'request': mode, 'response': mode}"
+    )
+
+
+def prepare(
+    settings: CallSettings, operation: Operation, table: ArgumentTable, kwargs: dict[str, Any], options: CallOptions
+) -> PreparedRequest:
+    """Validate the arguments and build the exact request; raise RequestValidationError, sending nothing."""
+    validators = settings.validators
+    arguments = bind_arguments(table, kwargs, validators)
+    media_type, choice_violations = body_media_type(operation, arguments)
+    if media_type is not None:
+        media = operation.request_body.content.get(media_type) if operation.request_body else None
+        schema = validators.inlined(media.schema) if media is not None else None
+        arguments.body = wire_body(media_type, arguments.body, schema)
+    violations = arguments.violations + choice_violations
+    schema_violations = []
+    if options.request_mode != "off":
+        schema_violations = check_request(operation, table, validators, arguments, media_type)
+    if violations or (schema_violations and options.request_mode == "strict"):
+        raise RequestValidationError(operation.name, violations + schema_violations)
+    for violation in schema_violations:
+        logger.warning("%s: request does not match the spec: %s", operation.name, violation)
+    base_url = settings.base_url or server_url(operation, settings.server_variables)
+    request = build_request(
+        operation,
+        table,
+        arguments,
+        media_type,
+        base_url,
+        settings.credentials.parts_for(operation),
+        dict(options.headers),
+    )
+    broken = header_violations(request.headers)
+    if broken:
+        raise RequestValidationError(operation.name, broken)
+    return request
+
+
+def read(
+    settings: CallSettings,
+    operation: Operation,
+    request: PreparedRequest,
+    response: Response,
+    options: CallOptions,
+    attempts: int,
+) -> Any:
+    """The result of a call, or the ApiError / ResponseValidationError it calls for."""
+    return read_response(
+        operation,
+        response,
+        settings.validators,
+        options.response_mode,
+        request.secret_names,
+        options.stream,
+        attempts,
+        request,
+    )
+
+
+def send(
+    settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
+) -> tuple[Response, int]:
+    """Send with retries; run the hooks around each attempt. Returns the response and the attempts made."""
+    deadline = time.monotonic() + options.timeout if options.timeout else None
+    attempt = 0
+    while True:
+        attempt += 1
+        _run_sync_hooks(settings.hooks["request"], request)
+        response, failure = None, None
+        try:
+            response = transport.send(request, timeout=_remaining(deadline, options.timeout, attempt), stream=options.stream)
+        except TransportError as exc:
+            failure = exc
+        else:
+            _run_sync_hooks(settings.hooks["response"], request, response)
+        wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
+        if wait is None:
+            if failure is not None:
+                failure.attempts = attempt
+                raise failure
+            return response, attempt
+        if response is not None:
+            response.close()
+        time.sleep(wait)
+
+
+async def asend(
+    settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
+) -> tuple[Response, int]:
+    """send(), for AsyncClient: the transport's send is awaited, and so are async hooks."""
+    deadline = time.monotonic() + options.timeout if options.timeout else None
+    sender = getattr(transport, "asend", None) or transport.send
+    attempt = 0
+    while True:
+        attempt += 1
+        await _await_all(_run_hooks(settings.hooks["request"], request))
+        response, failure = None, None
+        try:
+            response = await sender(request, timeout=_remaining(deadline, options.timeout, attempt), stream=options.stream)
+        except TransportError as exc:
+            failure = exc
+        else:
+            await _await_all(_run_hooks(settings.hooks["response"], request, response))
+        wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
+        if wait is None:
+            if failure is not None:
+                failure.attempts = attempt
+                raise failure
+            return response, attempt
+        if response is not None:
+            closing = response.close()
+            if inspect.isawaitable(closing):
+                await closing
+        await asyncio.sleep(wait)
+
+
+def _plan_retry(
+    policy: RetryPolicy,
+    request: PreparedRequest,
+    response: Response | None,
+    failure: TransportError | None,
+    attempt: int,
+    deadline: float | None,
+) -> float | None:
+    reason = retry_reason(policy, request, response, failure)
+    if reason is None:
+        return None
+    wait = next_wait(policy, attempt, response, deadline)
+    if wait is not None and logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "retrying %s %s %s after %s: attempt %d of %d in %.2fs",
+            request.operation,
+            request.method,
+            request.masked_url(),
+            reason,
+            attempt + 1,
+            policy.max_attempts,
+            wait,
+        )
+    return wait
+
+
+def _remaining(deadline: float | None, timeout: float | None, attempt: int) -> float | None:
+    """The first attempt gets the whole timeout; later ones what is left of it."""
+    if deadline is None or attempt == 1:
+        return timeout
+    return round(max(0.001, deadline - time.monotonic()), 3)
+
+
+def _run_hooks(hooks: list[Any], *args: Any) -> list[Any]:
+    """Call each hook; return what async hooks gave back, to be awaited by the async path."""
+    pending = []
+    for hook in hooks:
+        outcome = hook(*args)
+        if outcome is not None and inspect.isawaitable(outcome):
+            pending.append(outcome)
+    return pending
+
+
+def _run_sync_hooks(hooks: list[Any], *args: Any) -> None:
+    pending = _run_hooks(hooks, *args)
+    if pending:
+        for outcome in pending:
+            getattr(outcome, "close", lambda: None)()
+        raise ConfigurationError("an async hook needs AsyncClient")
+
+
+async def _await_all(pending: list[Any]) -> None:
+    for outcome in pending:
+        await outcome

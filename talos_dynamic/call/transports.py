@@ -1,0 +1,281 @@
+"""The seam between preparing a request and sending it: Response, the transport protocols, the default
+transport on requests, and MockTransport for users' own tests.
+
+A transport takes a PreparedRequest and returns a Response; it sends the prepared method, URL, headers and
+body unchanged (no second build). Failures to deliver are TransportError, with `kind` saying which:
+"connect" (nothing was sent), "timeout", "tls", "proxy", "redirects" or "protocol".
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import json as jsonlib
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+from requests.structures import CaseInsensitiveDict
+
+from ..errors import TransportError
+
+if TYPE_CHECKING:
+    import requests
+
+    from .prepare import PreparedRequest
+
+
+class Response:
+    """An HTTP response as the client reads it, whichever transport brought it.
+
+    Attribute names follow requests': `status_code`, `headers` (case-insensitive), `content`, `text`,
+    `json()`, `url`, `reason`, `elapsed`; `raw` is the transport's own response object, if any.
+    A streamed response reads its body only when `content`, `iter_bytes()` or `aiter_bytes()` asks.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        *,
+        json: Any = None,
+        text: str | None = None,
+        url: str = "",
+        reason: str = "",
+        elapsed: datetime.timedelta | None = None,
+        raw: Any = None,
+        read: Callable[[], bytes] | None = None,
+        iterate: Callable[[int], Iterator[bytes]] | None = None,
+        aiterate: Callable[[int], Any] | None = None,
+        close: Callable[[], Any] | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(headers or {})
+        if json is not None:
+            content = jsonlib.dumps(json).encode()
+            self.headers.setdefault("Content-Type", "application/json")
+        elif text is not None:
+            content = text.encode()
+            self.headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+        self._content = content
+        self.url = url
+        self.reason = reason
+        self.elapsed = elapsed or datetime.timedelta(0)
+        self.raw = raw
+        self._read, self._iterate, self._aiterate, self._close = read, iterate, aiterate, close
+        self.decoded: Any = None  # the body decoded once by the reader, shared with hooks (see read.decode)
+
+    @property
+    def content(self) -> bytes:
+        """The whole body (read now if it was streamed)."""
+        if self._content is None:
+            self._content = self._read() if self._read is not None else b""
+        return self._content
+
+    @property
+    def text(self) -> str:
+        """The body as text (the Content-Type's charset, else UTF-8)."""
+        charset = "utf-8"
+        for part in self.headers.get("Content-Type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset" and value:
+                charset = value.strip('"')
+        try:
+            return self.content.decode(charset, "replace")
+        except LookupError:
+            return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return jsonlib.loads(self.content)
+
+    def iter_bytes(self, chunk_size: int = 65536) -> Iterator[bytes]:
+        """The body, chunk by chunk, as it arrives."""
+        if self._content is None and self._iterate is not None:
+            yield from self._iterate(chunk_size)
+            return
+        content = self.content
+        for start in range(0, len(content), chunk_size):
+            yield content[start : start + chunk_size]
+
+    async def aiter_bytes(self, chunk_size: int = 65536):
+        """The body, chunk by chunk (async transports)."""
+        if self._content is None and self._aiterate is not None:
+            async for chunk in self._aiterate(chunk_size):
+                yield chunk
+            return
+        for chunk in self.iter_bytes(chunk_size):
+            yield chunk
+
+    def close(self) -> Any:
+        """Release the connection (a no-op once the body was read). Async transports return an awaitable."""
+        return self._close() if self._close is not None else None
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status_code} {self.headers.get('Content-Type', '')}>".replace(" >", ">")
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Sends a prepared request and returns the Response (sync)."""
+
+    def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class AsyncTransport(Protocol):
+    """Sends a prepared request and returns the Response (async)."""
+
+    async def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response: ...
+
+    async def aclose(self) -> None: ...
+
+
+class RequestsTransport:
+    """The default transport: one pooled requests.Session; the prepared request goes out as it is.
+
+    Proxy, TLS and other environment settings are resolved once per origin, not on every call.
+    Redirects are followed by requests (which drops Authorization when the host changes).
+    """
+
+    def __init__(self, session: requests.Session | None = None) -> None:
+        import requests
+
+        self.session = session or requests.Session()
+        self._settings: dict[str, dict[str, Any]] = {}
+
+    def _settings_for(self, url: str) -> dict[str, Any]:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = self._settings.get(origin)
+        if found is None:
+            found = self._settings[origin] = self.session.merge_environment_settings(origin, {}, None, None, None)
+        return found
+
+    def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+        import requests
+
+        prepared = requests.PreparedRequest()
+        prepared.method = request.method
+        prepared.url = request.url
+        prepared.headers = CaseInsensitiveDict(request.headers)
+        prepared.body = request.body
+        prepared.hooks = {"response": []}
+        prepared._cookies = None
+        settings = {**self._settings_for(request.url), "stream": stream}
+        started = time.perf_counter()
+        try:
+            raw = self.session.send(prepared, timeout=timeout, allow_redirects=True, **settings)
+        except requests.exceptions.ProxyError as exc:
+            raise _failure(request, "proxy", f"proxy error: {_why(exc)}") from None
+        except requests.exceptions.SSLError as exc:
+            raise _failure(request, "tls", f"TLS error: {_why(exc)}") from None
+        except requests.exceptions.ConnectTimeout:
+            raise _failure(request, "connect", f"connection timed out after {timeout}s") from None
+        except requests.Timeout:
+            raise _failure(request, "timeout", f"timed out after {timeout}s") from None
+        except requests.exceptions.TooManyRedirects:
+            raise _failure(request, "redirects", "too many redirects") from None
+        except requests.ConnectionError as exc:
+            kind = "connect" if _refused(exc) else "protocol"
+            raise _failure(request, kind, f"connection failed: {_why(exc)}") from None
+        except requests.RequestException as exc:
+            raise _failure(request, "protocol", f"{type(exc).__name__}: {_why(exc)}") from None
+        elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        return Response(
+            raw.status_code,
+            raw.headers,
+            None if stream else raw.content,
+            url=raw.url,
+            reason=raw.reason or "",
+            elapsed=elapsed,
+            raw=raw,
+            read=lambda: raw.content,
+            iterate=lambda size: raw.iter_content(chunk_size=size),
+            close=raw.close,
+        )
+
+    def close(self) -> None:
+        self.session.close()
+
+
+Handler = Callable[["PreparedRequest"], "Response | Awaitable[Response]"]
+
+
+class MockTransport:
+    """A transport that calls `handler(request)` instead of the network, for testing your own code.
+
+    Preparation, validation and reading run as for a real call; the handler gets the PreparedRequest
+    (method, url, headers, body, json()) and returns a Response (or raises TransportError). It serves
+    Client and AsyncClient alike (an async handler works with AsyncClient).
+    """
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[PreparedRequest] = []
+
+    def send(self, request: PreparedRequest, *, timeout: float | None = None, stream: bool = False) -> Response:
+        self.requests.append(request)
+        response = self.handler(request)
+        if inspect.isawaitable(response):
+            raise TypeError("MockTransport: an async handler needs AsyncClient")
+        return _checked(response)
+
+    async def asend(self, request: PreparedRequest, *, timeout: float | None = None, stream: bool = False):
+        self.requests.append(request)
+        response = self.handler(request)
+        if inspect.isawaitable(response):
+            response = await response
+        return _checked(response)
+
+    def close(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _checked(response: Any) -> Response:
+    if not isinstance(response, Response):
+        raise TypeError(f"a MockTransport handler must return talos_dynamic.Response, not {type(response).__name__}")
+    return response
+
+
+def _failure(request: PreparedRequest, kind: str, message: str) -> TransportError:
+    return TransportError(message, url=request.masked_url(), method=request.method, kind=kind)
+
+
+def _refused(exc: BaseException) -> bool:
+    """True when the connection was never made (refused, unreachable, DNS): nothing was sent."""
+    text = repr(exc)
+    return any(
+        word in text
+        for word in (
+            "NewConnectionError",
+            "Connection refused",
+            "NameResolutionError",
+            "Failed to resolve",
+            "ConnectTimeout",
+        )
+    )
+
+
+def _why(exc: BaseException) -> str:
+    """The innermost reason, without URLs (they may carry secrets) and without the object reprs."""
+    reason = exc
+    while True:
+        inner = getattr(reason, "reason", None) or (reason.args[0] if reason.args else None)
+        if isinstance(inner, BaseException) and inner is not reason:
+            reason = inner
+            continue
+        break
+    text = str(reason)
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connection refused"
+    if ": " in text:
+        text = text.rsplit(": ", 1)[-1]
+    return text.strip("()'\" ")[:200] or type(reason).__name__
