@@ -357,7 +357,9 @@ class BoundOperation:
 
 
 class AsyncBoundOperation(BoundOperation):
-    """An operation of an AsyncClient: calling it returns a coroutine."""
+    # An operation of an AsyncClient: calling it returns a coroutine. __doc__ is the operation's, built from
+    # the spec, as for BoundOperation (a class docstring would hide it).
+    __doc__ = BoundOperation.__dict__["__doc__"]
 
     async def __call__(self, **kwargs: Any) -> Any:  # type: ignore[override]
         """Call the operation (see the class docstring for the underscore options)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,6 +50,7 @@ class CannedServer:
 
     def __init__(self) -> None:
         self.answers: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.queued: dict[str, list[tuple[int, dict[str, str], bytes]]] = {}
         self.requests: list[dict] = []
         canned = self
 
@@ -66,8 +68,12 @@ class CannedServer:
                         "headers": dict(self.headers),
                         "body": body,
                         "client_port": self.client_address[1],
+                        "at": time.monotonic(),
                     }
                 )
+                queue = canned.queued.get(path)
+                if queue:
+                    canned.answers[path] = queue.pop(0)
                 status, headers, payload = canned.answers.get(path, (404, {}, b""))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -105,6 +111,12 @@ class CannedServer:
             else dict(headers or {}),
             payload,
         )
+
+    def answer_in_turn(self, path: str, *answers: tuple) -> None:
+        """Answer `path` with each (status, body[, headers]) in turn; the last one is kept for later requests."""
+        for answer in answers:
+            self.answer(path, answer[0], answer[1], headers=answer[2] if len(answer) > 2 else None)
+            self.queued.setdefault(path, []).append(self.answers.pop(path))
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -177,8 +177,9 @@ def send(
         attempt += 1
         _run_sync_hooks(settings.hooks["request"], request)
         response, failure = None, None
+        timeout = _remaining(deadline, options.timeout, attempt)
         try:
-            response = transport.send(request, timeout=_remaining(deadline, options.timeout, attempt), stream=options.stream)
+            response = transport.send(request, timeout=timeout, stream=options.stream)
         except TransportError as exc:
             failure = exc
         else:
@@ -205,8 +206,9 @@ async def asend(
         attempt += 1
         await _await_all(_run_hooks(settings.hooks["request"], request))
         response, failure = None, None
+        timeout = _remaining(deadline, options.timeout, attempt)
         try:
-            response = await sender(request, timeout=_remaining(deadline, options.timeout, attempt), stream=options.stream)
+            response = await sender(request, timeout=timeout, stream=options.stream)
         except TransportError as exc:
             failure = exc
         else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client import BoundOperation, Client
+from ..client import AsyncBoundOperation, AsyncClient, BoundOperation, Client
 from ..errors import BadRequest, NotFound
 
 Step = Callable[[Client, dict[str, Any]], None]
@@ -189,6 +190,35 @@ def run_scenario(
         if progress:
             progress(index, len(steps), result)
     return results
+
+
+async def run_scenario_async(
+    client: AsyncClient,
+    steps: list[tuple[str, Step]],
+    progress: Callable[[int, int, CaseResult], None] | None = None,
+) -> list[CaseResult]:
+    """run_scenario for an AsyncClient: the steps run in a worker thread, and every call they make is
+    awaited by the AsyncClient on this event loop."""
+    blocking = _Blocking(client, asyncio.get_running_loop())
+    return await asyncio.to_thread(run_scenario, blocking, steps, progress)  # type: ignore[arg-type]
+
+
+class _Blocking:
+    """An AsyncClient seen from a worker thread: calling an operation runs it on the client's event loop."""
+
+    def __init__(self, client: AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
+        self._client, self._loop = client, loop
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._client, name)
+        if not isinstance(value, AsyncBoundOperation):
+            return value
+        loop = self._loop
+
+        def call(**kwargs: Any) -> Any:
+            return asyncio.run_coroutine_threadsafe(value(**kwargs), loop).result()
+
+        return call
 
 
 def _run_step(client: Client, name: str, step: Step, state: dict[str, Any]) -> CaseResult:
