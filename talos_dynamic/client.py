@@ -120,7 +120,7 @@ class BaseClient:
 
     @property
     def request_validation(self) -> str:
-        """"strict", "warn" or "off" for requests (`_validate=` overrides it for one call)."""
+        """ "strict", "warn" or "off" for requests (`_validate=` overrides it for one call)."""
         return self._settings.request_validation
 
     @request_validation.setter
@@ -129,7 +129,7 @@ class BaseClient:
 
     @property
     def response_validation(self) -> str:
-        """"strict", "warn" or "off" for responses (`_validate=` overrides it for one call)."""
+        """ "strict", "warn" or "off" for responses (`_validate=` overrides it for one call)."""
         return self._settings.response_validation
 
     @response_validation.setter

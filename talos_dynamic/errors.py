@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import email.utils
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .rpc_status import RpcStatus, decode_status
 
-if TYPE_CHECKING:
-    from .call.transports import Response
+Response = Any  # talos_dynamic.Response (call/transports.py); errors import nothing from the call path
 
 
 class TalosDynamicError(Exception):
@@ -157,9 +158,7 @@ class TooManyRequests(ApiError):
     @property
     def retry_after(self) -> float | None:
         """Seconds from the Retry-After header (a number of seconds or an HTTP-date), when it has one."""
-        from .call.retries import retry_after
-
-        return retry_after(self.response)
+        return seconds_to_wait(self.response.headers.get("Retry-After") if self.response is not None else None)
 
 
 class ServerError(ApiError):
@@ -226,3 +225,17 @@ __all__ = [
     "Violation",
     "error_class_for",
 ]
+
+
+def seconds_to_wait(retry_after: str | None, now: float | None = None) -> float | None:
+    """A Retry-After value (seconds, or an HTTP-date) as seconds from now; None when absent or unreadable."""
+    value = (retry_after or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -39,8 +39,12 @@ def to_wire(value: Any, schema: Any = None) -> Any:
         items = _member(schema, "items")
         return [to_wire(v, items) for v in value]
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
+        offset = value.utcoffset()
+        if offset is None:
             value = value.replace(tzinfo=datetime.UTC)
+        elif offset % datetime.timedelta(minutes=1):
+            # RFC 3339 offsets are whole minutes: an old local mean time such as +00:19:32 goes out in UTC
+            value = value.astimezone(datetime.UTC)
         text = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     if isinstance(value, datetime.date | datetime.time):
@@ -49,7 +53,7 @@ def to_wire(value: Any, schema: Any = None) -> Any:
         return str(value)
     if isinstance(value, decimal.Decimal):
         if _types(schema) & {"string"} and not _types(schema) & {"number", "integer"}:
-            return str(value)
+            return format(value, "f")  # positional: 100, not 1E+2
         return int(value) if value == value.to_integral_value() and value.is_finite() else float(value)
     if isinstance(value, bytes | bytearray | memoryview):
         if _format(schema) == "binary":

@@ -186,10 +186,7 @@ def send(
             _run_sync_hooks(settings.hooks["response"], request, response)
         wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
         if wait is None:
-            if failure is not None:
-                failure.attempts = attempt
-                raise failure
-            return response, attempt
+            return _outcome(response, failure, attempt)
         if response is not None:
             response.close()
         time.sleep(wait)
@@ -215,15 +212,21 @@ async def asend(
             await _await_all(_run_hooks(settings.hooks["response"], request, response))
         wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
         if wait is None:
-            if failure is not None:
-                failure.attempts = attempt
-                raise failure
-            return response, attempt
+            return _outcome(response, failure, attempt)
         if response is not None:
             closing = response.close()
             if inspect.isawaitable(closing):
                 await closing
         await asyncio.sleep(wait)
+
+
+def _outcome(response: Response | None, failure: TransportError | None, attempts: int) -> tuple[Response, int]:
+    """The last attempt's response, or its failure raised (with how many attempts were made)."""
+    if failure is not None:
+        failure.attempts = attempts
+        raise failure
+    assert response is not None
+    return response, attempts
 
 
 def _plan_retry(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from ..errors import Violation
 from ..logs import body_preview
@@ -65,15 +67,26 @@ class PreparedRequest:
     def to_curl(self, mask: bool = True) -> str:
         """A curl command line that sends these bytes; secrets masked unless `mask=False`."""
         headers = self.masked_headers() if mask else self.headers
-        words = ["curl", "-X", self.method, self.masked_url() if mask else self.url]
+        # -X HEAD would wait for a body that never comes; -I sends the same HEAD request
+        words = ["curl", "-I"] if self.method == "HEAD" else ["curl", "-X", self.method]
+        words.append(self.masked_url() if mask else self.url)
+        if any(c in self.url for c in "[]{}"):
+            words.append("-g")  # curl would read brackets and braces as a URL glob
+        if any(s in (".", "..") for s in urlsplit(self.url).path.split("/")):
+            words.append("--path-as-is")  # curl would squash dot segments
         for name, value in headers.items():
             words += ["-H", f"{name}: {value}" if value else f"{name};"]
+        present = {name.lower() for name in headers}
+        for name in ("Accept", "User-Agent", *(("Content-Type",) if self.body is not None else ())):
+            if name.lower() not in present:
+                words += ["-H", f"{name}:"]  # curl adds its own unless told not to
         if self.body is not None:
             if not mask:
                 data = self.body.decode("utf-8", "surrogateescape")
             else:
                 data = body_preview(self.body, self.headers.get("Content-Type", ""), self.secret_names, limit=None)
-            words += ["--data-binary", data]
+            # --data-binary @x reads the file x; --data-raw sends a leading @ as it is
+            words += ["--data-raw" if data.startswith("@") else "--data-binary", data]
         return " ".join(shlex.quote(w) for w in words)
 
     def __repr__(self) -> str:
@@ -251,10 +264,10 @@ def build_request(
         merged["Content-Type"] = encoded.content_type
     if content is not None or operation.method in ("POST", "PUT", "PATCH"):
         merged["Content-Length"] = str(len(content or b""))
-    url = base_url.rstrip("/") + path
+    url = base_url.rstrip("/") + _request_target(path)
     query += auth.query
     if query:
-        url += "?" + "&".join(query)
+        url += "?" + _request_target("&".join(query), "?")
     return PreparedRequest(
         operation.name,
         operation.method,
@@ -264,6 +277,18 @@ def build_request(
         table.secrets | frozenset(auth.secret_names),
         repeatable=_repeatable(operation.method, merged, body),
     )
+
+
+_TARGET_SAFE = "!$&'()*+,;=:@/%"  # RFC 3986 sub-delims, ":", "@" and "/"; "%" starts the escapes kept
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _request_target(text: str, extra: str = "") -> str:
+    """A path or query with everything a request target may not carry raw percent-encoded (RFC 3986), so
+    the URL is sent as it is: requests/urllib3 would re-encode "[", "]", "|", "^"... and cut the query at "#"."""
+    text = quote(_STRAY_PERCENT.sub("%25", text), safe=_TARGET_SAFE + extra)
+    return _ESCAPE.sub(lambda m: m.group(0).upper(), text)
 
 
 def _repeatable(method: str, headers: dict[str, str], body: Any) -> bool:

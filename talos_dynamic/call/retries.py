@@ -8,13 +8,12 @@ idempotency key. A connection that was never made (nothing sent) is retried for 
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigurationError, TransportError
+from ..errors import ConfigurationError, TransportError, seconds_to_wait
 
 if TYPE_CHECKING:
     from .prepare import PreparedRequest
@@ -74,21 +73,9 @@ def retry_reason(
     return None
 
 
-def retry_after(response: Response | None, now: float | None = None) -> float | None:
+def retry_after(response: Response | None) -> float | None:
     """Seconds the server asked us to wait (Retry-After as seconds or an HTTP-date), if it did."""
-    value = response.headers.get("Retry-After") if response is not None else None
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return seconds_to_wait(response.headers.get("Retry-After") if response is not None else None)
 
 
 def next_wait(policy: RetryPolicy, attempt: int, response: Response | None, deadline: float | None) -> float | None:

@@ -79,9 +79,7 @@ def _check_of(violation: Violation, status: int) -> str:
     return "error_body_conformance" if status >= 400 else "response_schema_conformance"
 
 
-def _header_violations(
-    spec: ResponseSpec, response: Response, validators: SchemaValidators
-) -> Iterator[Violation]:
+def _header_violations(spec: ResponseSpec, response: Response, validators: SchemaValidators) -> Iterator[Violation]:
     for name, header in spec.headers.items():
         declared = header.value if isinstance(header.value, dict) else {}
         value = response.headers.get(name)

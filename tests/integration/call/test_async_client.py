@@ -154,7 +154,10 @@ def test_async_contract_mode_records_findings_instead_of_raising(canned):
 
 
 def test_async_client_has_the_same_names_signatures_and_docs():
-    sync, aio = Client(TALOS_SPEC, base_url="http://127.0.0.1:9"), AsyncClient(TALOS_SPEC, base_url="http://127.0.0.1:9")
+    sync, aio = (
+        Client(TALOS_SPEC, base_url="http://127.0.0.1:9"),
+        AsyncClient(TALOS_SPEC, base_url="http://127.0.0.1:9"),
+    )
     assert [op.__name__ for op in sync.operations] == [op.__name__ for op in aio.operations]
     for op in sync.operations:
         twin = getattr(aio, op.__name__)
