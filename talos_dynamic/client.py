@@ -4,6 +4,7 @@ pipeline in call/ (prepare, send through a transport with retries and hooks, rea
 from __future__ import annotations
 
 import collections
+import dataclasses
 import inspect
 import warnings
 from collections.abc import Callable, Mapping
@@ -18,15 +19,18 @@ from .call.pipeline import (
     HOOK_EVENTS,
     CallOptions,
     CallSettings,
-    asend,
+    acall,
+    async_sender,
+    call,
     call_options,
     check_mode,
+    check_timeout,
     prepare,
-    read,
-    send,
+    sync_sender,
 )
 from .call.prepare import PreparedRequest
 from .call.retries import RetryPolicy, retry_policy
+from .call.server_urls import check_base_url
 from .call.transports import RequestsTransport, Response
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
@@ -72,8 +76,9 @@ class BaseClient:
     ) -> None:
         check_mode("request_validation", request_validation)
         check_mode("response_validation", response_validation)
-        if timeout is not None and not (isinstance(timeout, int | float) and timeout > 0):
-            raise ConfigurationError("timeout must be a positive number of seconds (or None to wait forever)")
+        timeout = check_timeout("timeout", timeout)
+        if base_url is not None:
+            check_base_url(base_url)
         self.spec = Spec(source, session=session, timeout=timeout or DEFAULT_TIMEOUT)
         if validate_spec:
             _validate_spec(self.spec)
@@ -84,12 +89,11 @@ class BaseClient:
                 raise ConfigurationError(f"hooks: unknown event {event!r} (events: {', '.join(HOOK_EVENTS)})")
             self.hooks[event].extend(functions)
         self._settings = CallSettings(
-            spec=self.spec,
             validators=self._validators,
             credentials=Credentials(self.spec, token=token, auth=auth),
             base_url=base_url.rstrip("/") if base_url else None,
             server_variables=dict(server_variables or {}),
-            headers={**_session_headers(session), **dict(headers or {})},
+            headers=dict(headers or {}),
             timeout=timeout,
             request_validation=request_validation,
             response_validation=response_validation,
@@ -241,8 +245,7 @@ class Client(BaseClient):
         transport = options.get("transport")
         if transport is None:
             transport = RequestsTransport(options.get("session"))
-        elif not callable(getattr(transport, "send", None)):
-            raise ConfigurationError("transport= must have a send(request, *, timeout, stream) method")
+        sync_sender(transport)
         self.transport = transport
         super().__init__(source, **options)
 
@@ -275,8 +278,7 @@ class AsyncClient(BaseClient):
             from .call.httpx_transports import AsyncHttpxTransport
 
             transport = AsyncHttpxTransport()
-        elif not callable(getattr(transport, "asend", None) or getattr(transport, "send", None)):
-            raise ConfigurationError("transport= must have an async send(request, *, timeout, stream) method")
+        async_sender(transport)
         self.transport = transport
         super().__init__(source, **options)
 
@@ -284,7 +286,10 @@ class AsyncClient(BaseClient):
 
     async def aclose(self) -> None:
         """Close the transport (its pooled connections)."""
-        await self.transport.aclose()
+        closing = getattr(self.transport, "aclose", None) or self.transport.close
+        outcome = closing()
+        if inspect.isawaitable(outcome):
+            await outcome
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -329,8 +334,7 @@ class BoundOperation:
 
     def _send(self, request: PreparedRequest, options: CallOptions) -> Any:
         client = self._client
-        response, attempts = send(client._settings, client.transport, request, options)
-        return read(client._settings, self.operation, request, response, options, attempts)
+        return call(client._settings, client.transport, self.operation, request, options)
 
     @cached_property
     def __signature__(self) -> inspect.Signature:
@@ -368,8 +372,7 @@ class AsyncBoundOperation(BoundOperation):
 
     async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
         client = self._client
-        response, attempts = await asend(client._settings, client.transport, request, options)
-        return read(client._settings, self.operation, request, response, options, attempts)
+        return await acall(client._settings, client.transport, self.operation, request, options)
 
 
 Client._bound_class = BoundOperation
@@ -393,23 +396,11 @@ class PreparedCall:
         """Send the request and read the answer as a normal call would (a coroutine with AsyncClient)."""
         options = self._options
         if timeout is not None:
-            options = CallOptions(
-                timeout, options.stream, options.request_mode, options.response_mode, options.headers, options.retries
-            )
+            options = dataclasses.replace(options, timeout=check_timeout("timeout", timeout))
         return self._bound._send(self.request, options)
 
     def __repr__(self) -> str:
         return repr(self.request)
-
-
-def _session_headers(session: Any) -> dict[str, str]:
-    """The headers a user put on their own requests.Session (requests' defaults left out)."""
-    if session is None:
-        return {}
-    from requests.utils import default_headers
-
-    defaults = default_headers()
-    return {k: v for k, v in session.headers.items() if defaults.get(k) != v}
 
 
 def _install_contract(client: BaseClient, contract: Any) -> Any:

@@ -232,7 +232,7 @@ def seconds_to_wait(retry_after: str | None, now: float | None = None) -> float 
     value = (retry_after or "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

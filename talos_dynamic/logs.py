@@ -51,7 +51,7 @@ def log_request(request: Any) -> None:
 def log_response(request: Any, response: Any) -> None:
     """Response hook: at DEBUG, one line per response (`<- 200 POST url (ms) body`), secrets masked."""
     if logger.isEnabledFor(logging.DEBUG):
-        streamed = response._content is None
+        streamed = not response.is_read
         logger.debug(
             "<- %s %s %s (%.1f ms) body=%s",
             response.status_code,

@@ -106,7 +106,7 @@ def encode_body(media_type: str, value: Any, encoding: Mapping[str, Any]) -> Enc
     """Encode a body for the wire according to its media type (and per-property `encoding`)."""
     kind = media_kind(media_type)
     if kind == JSON:
-        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
         return EncodedBody(data, "application/json" if "*" in media_type else media_type)
     if kind == FORM:
         return EncodedBody(_form(value, encoding).encode("ascii"), media_type)
@@ -125,7 +125,7 @@ def _form(value: Any, encoding: Mapping[str, Any]) -> str:
     for name, item in value.items():
         spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
         if isinstance(item, Mapping) and spec.get("contentType", "").endswith("json"):
-            item = json.dumps(item, separators=(",", ":"))
+            item = json.dumps(item, separators=(",", ":"), allow_nan=False)
         style = spec.get("style", "form")
         explode = spec.get("explode", style == "form")
         param = Parameter(
@@ -160,7 +160,7 @@ def _part(name: str, value: Any, content_type: str | None) -> RequestField:
         field.make_multipart(content_type=content_type or guessed or "application/octet-stream")
         return field
     if _structured(value):
-        data, default_type = json.dumps(value, separators=(",", ":")), "application/json"
+        data, default_type = json.dumps(value, separators=(",", ":"), allow_nan=False), "application/json"
     else:
         data, default_type = scalar_text(value), None
     field = RequestField(name=name, data=data)

@@ -54,7 +54,9 @@ def to_wire(value: Any, schema: Any = None) -> Any:
     if isinstance(value, decimal.Decimal):
         if _types(schema) & {"string"} and not _types(schema) & {"number", "integer"}:
             return format(value, "f")  # positional: 100, not 1E+2
-        return int(value) if value == value.to_integral_value() and value.is_finite() else float(value)
+        if not value.is_finite():
+            return float("nan") if value.is_nan() else float(value)  # refused when encoded as JSON
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, bytes | bytearray | memoryview):
         if _format(schema) == "binary":
             return bytes(value).decode("utf-8", "replace")

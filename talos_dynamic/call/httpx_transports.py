@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, TransportError
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     import httpx
 
     from .prepare import PreparedRequest
+
+
+def _errors(httpx: Any) -> tuple[type[Exception], ...]:
+    """What httpx raises for a request it cannot send or an answer it cannot read."""
+    return (httpx.HTTPError, httpx.InvalidURL, ValueError, UnicodeError, OverflowError)
 
 
 def _httpx() -> Any:
@@ -40,8 +46,12 @@ def _request(httpx: Any, request: PreparedRequest, timeout: float | None) -> htt
 
 
 def _failure(httpx: Any, request: PreparedRequest, exc: Exception, timeout: float | None) -> TransportError:
-    if isinstance(exc, httpx.ProxyError):
-        kind, message = "proxy", f"proxy error: {exc}"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        kind, message = "request", "not a URL this transport can send to (check base_url)"
+    elif isinstance(exc, httpx.LocalProtocolError | ValueError | UnicodeError | OverflowError):
+        kind, message = "request", f"cannot be sent: {type(exc).__name__}"
+    elif isinstance(exc, httpx.ProxyError):
+        kind, message = "proxy", f"proxy error: {type(exc).__name__}"
     elif isinstance(exc, httpx.ConnectTimeout):
         kind, message = "connect", f"connection timed out after {timeout}s"
     elif isinstance(exc, httpx.TimeoutException):
@@ -50,11 +60,13 @@ def _failure(httpx: Any, request: PreparedRequest, exc: Exception, timeout: floa
         text = str(exc)
         tls = "SSL" in text or "certificate" in text
         kind = "tls" if tls else "connect"
-        message = f"TLS error: {text[:200]}" if tls else "connection failed: connection refused or unreachable"
+        message = (
+            "TLS error (certificate or handshake)" if tls else "connection failed: connection refused or unreachable"
+        )
     elif isinstance(exc, httpx.TooManyRedirects):
         kind, message = "redirects", "too many redirects"
     else:
-        kind, message = "protocol", f"{type(exc).__name__}: {str(exc)[:200]}"
+        kind, message = "protocol", f"{type(exc).__name__}"
     return TransportError(message, url=request.masked_url(), method=request.method, kind=kind)
 
 
@@ -79,15 +91,27 @@ class HttpxTransport:
         self.client = client or self._httpx.Client(follow_redirects=True)
 
     def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
-        httpx, started = self._httpx, time.perf_counter()
+        httpx, errors, started = self._httpx, _errors(self._httpx), time.perf_counter()
         try:
             raw = self.client.send(_request(httpx, request, timeout), stream=stream)
-            if not stream:
+            if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
                 raw.read()
-        except httpx.HTTPError as exc:
+        except errors as exc:
             raise _failure(httpx, request, exc, timeout) from None
+
+        def iterate(size: int) -> Iterator[bytes]:
+            try:
+                yield from raw.iter_bytes(size)
+            except errors as exc:
+                raise _failure(httpx, request, exc, timeout) from None
+
         return _response(
-            raw, started, stream, read=lambda: raw.read(), iterate=lambda size: raw.iter_bytes(size), close=raw.close
+            raw,
+            started,
+            stream and raw.status_code < 400,
+            read=lambda: b"".join(iterate(65536)),
+            iterate=iterate,
+            close=raw.close,
         )
 
     def close(self) -> None:
@@ -102,14 +126,22 @@ class AsyncHttpxTransport:
         self.client = client or self._httpx.AsyncClient(follow_redirects=True)
 
     async def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
-        httpx, started = self._httpx, time.perf_counter()
+        httpx, errors, started = self._httpx, _errors(self._httpx), time.perf_counter()
         try:
             raw = await self.client.send(_request(httpx, request, timeout), stream=stream)
-            if not stream:
+            if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
                 await raw.aread()
-        except httpx.HTTPError as exc:
+        except errors as exc:
             raise _failure(httpx, request, exc, timeout) from None
-        return _response(raw, started, stream, aiterate=lambda size: raw.aiter_bytes(size), close=raw.aclose)
+
+        async def aiterate(size: int) -> AsyncIterator[bytes]:
+            try:
+                async for chunk in raw.aiter_bytes(size):
+                    yield chunk
+            except errors as exc:
+                raise _failure(httpx, request, exc, timeout) from None
+
+        return _response(raw, started, stream and raw.status_code < 400, aiterate=aiterate, close=raw.aclose)
 
     async def aclose(self) -> None:
         await self.client.aclose()

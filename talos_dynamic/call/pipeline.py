@@ -12,10 +12,10 @@ import inspect
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, RequestValidationError, TransportError
+from ..errors import ConfigurationError, RequestValidationError, TransportError, Violation
 from ..logs import logger
 from .arguments import ArgumentTable
 from .auth import Credentials
@@ -28,12 +28,20 @@ from .transports import Response
 from .validation import SchemaValidators
 
 if TYPE_CHECKING:
-    from ..spec.model import Spec
     from ..spec.operations import Operation
 
 MODES = ("strict", "warn", "off")
 OPTIONS = ("_timeout", "_stream", "_validate", "_headers", "_retries")
 HOOK_EVENTS = ("request", "response")
+
+
+def check_timeout(label: str, value: Any) -> float | None:
+    """A timeout in seconds (a positive finite number, or None), or ConfigurationError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
+        raise ConfigurationError(f"{label} must be a positive number of seconds (or None), not {value!r}")
+    return float(value)
 
 
 def check_mode(label: str, mode: str) -> str:
@@ -51,7 +59,7 @@ class CallOptions:
     stream: bool
     request_mode: str
     response_mode: str
-    headers: Mapping[str, str]
+    headers: Mapping[str, str] = field(repr=False)  # this call's `_headers` (may hold credentials)
     retries: RetryPolicy
 
 
@@ -59,7 +67,6 @@ class CallOptions:
 class CallSettings:
     """What a client fixes for all its calls (read at the start of each call, never written by one)."""
 
-    spec: Spec
     validators: SchemaValidators
     credentials: Credentials
     base_url: str | None
@@ -76,23 +83,23 @@ def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
     """Pop the underscore options out of `kwargs` and merge them over the client's settings."""
     timeout, stream = settings.timeout, False
     request_mode, response_mode = settings.request_validation, settings.response_validation
-    headers: Mapping[str, str] = settings.headers
+    headers: Mapping[str, str] = {}
     retries = settings.retries
-    if "_timeout" in kwargs:
-        timeout = kwargs.pop("_timeout")
-        if timeout is not None and not (isinstance(timeout, int | float) and timeout > 0):
-            raise ConfigurationError("_timeout must be a positive number of seconds (or None to wait forever)")
+    if kwargs.get("_timeout") is not None:  # None (or no _timeout): the client's
+        timeout = check_timeout("_timeout", kwargs.pop("_timeout"))
     if "_stream" in kwargs:
         stream = bool(kwargs.pop("_stream"))
-    if "_validate" in kwargs:
+    if kwargs.get("_validate") is not None:
         request_mode, response_mode = _validate_option(kwargs.pop("_validate"), request_mode, response_mode)
     if "_headers" in kwargs:
         extra = kwargs.pop("_headers") or {}
         if not isinstance(extra, Mapping):
             raise ConfigurationError("_headers must be a mapping of header names to values")
-        headers = {**headers, **{str(k): str(v) for k, v in extra.items()}}
-    if "_retries" in kwargs:
+        headers = {str(k): str(v) for k, v in extra.items()}
+    if kwargs.get("_retries") is not None:
         retries = retry_policy(kwargs.pop("_retries"))
+    for name in OPTIONS:  # the ones given as None
+        kwargs.pop(name, None)
     return CallOptions(timeout, stream, request_mode, response_mode, headers, retries)
 
 
@@ -131,46 +138,57 @@ def prepare(
     for violation in schema_violations:
         logger.warning("%s: request does not match the spec: %s", operation.name, violation)
     base_url = settings.base_url or server_url(operation, settings.server_variables)
-    request = build_request(
-        operation,
-        table,
-        arguments,
-        media_type,
-        base_url,
-        settings.credentials.parts_for(operation),
-        dict(options.headers),
-    )
+    try:
+        request = build_request(
+            operation,
+            table,
+            arguments,
+            media_type,
+            base_url,
+            settings.credentials.parts_for(operation),
+            settings.headers,
+            options.headers,
+        )
+    except (TypeError, ValueError) as exc:  # a body the media type cannot carry: NaN in JSON, a list as a form
+        reason = "a number that is not finite (NaN, Infinity) cannot be sent as JSON" if "JSON" in str(exc) else exc
+        raise RequestValidationError(operation.name, [Violation("body", "$", "encoding", str(reason))]) from None
     broken = header_violations(request.headers)
     if broken:
         raise RequestValidationError(operation.name, broken)
     return request
 
 
-def read(
-    settings: CallSettings,
-    operation: Operation,
-    request: PreparedRequest,
-    response: Response,
-    options: CallOptions,
-    attempts: int,
+def call(
+    settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
 ) -> Any:
-    """The result of a call, or the ApiError / ResponseValidationError it calls for."""
-    return read_response(
-        operation,
-        response,
-        settings.validators,
-        options.response_mode,
-        request.secret_names,
-        options.stream,
-        attempts,
-        request,
-    )
+    """Send (with retries and hooks) and read: the result, or the error the answer calls for."""
+    response, attempts = _send(settings, transport, request, options)
+    try:
+        return read_response(
+            operation, response, settings.validators, options.response_mode, request, attempts, options.stream
+        )
+    except BaseException:
+        response.close()  # a streamed body that will not be read
+        raise
 
 
-def send(
+async def acall(
+    settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
+) -> Any:
+    """call(), for AsyncClient: only the send differs (the transport and async hooks are awaited)."""
+    response, attempts = await _asend(settings, transport, request, options)
+    try:
+        return read_response(
+            operation, response, settings.validators, options.response_mode, request, attempts, options.stream
+        )
+    except BaseException:
+        await response.aclose()
+        raise
+
+
+def _send(
     settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
 ) -> tuple[Response, int]:
-    """Send with retries; run the hooks around each attempt. Returns the response and the attempts made."""
     deadline = time.monotonic() + options.timeout if options.timeout else None
     attempt = 0
     while True:
@@ -182,22 +200,26 @@ def send(
             response = transport.send(request, timeout=timeout, stream=options.stream)
         except TransportError as exc:
             failure = exc
-        else:
-            _run_sync_hooks(settings.hooks["response"], request, response)
-        wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
-        if wait is None:
-            return _outcome(response, failure, attempt)
+        try:
+            if response is not None:
+                _run_sync_hooks(settings.hooks["response"], request, response)
+            wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
+            if wait is None:
+                return _outcome(response, failure, attempt)
+        except BaseException:
+            if response is not None:
+                response.close()
+            raise
         if response is not None:
             response.close()
         time.sleep(wait)
 
 
-async def asend(
+async def _asend(
     settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
 ) -> tuple[Response, int]:
-    """send(), for AsyncClient: the transport's send is awaited, and so are async hooks."""
     deadline = time.monotonic() + options.timeout if options.timeout else None
-    sender = getattr(transport, "asend", None) or transport.send
+    sender = async_sender(transport)
     attempt = 0
     while True:
         attempt += 1
@@ -208,16 +230,36 @@ async def asend(
             response = await sender(request, timeout=timeout, stream=options.stream)
         except TransportError as exc:
             failure = exc
-        else:
-            await _await_all(_run_hooks(settings.hooks["response"], request, response))
-        wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
-        if wait is None:
-            return _outcome(response, failure, attempt)
+        try:
+            if response is not None:
+                await _await_all(_run_hooks(settings.hooks["response"], request, response))
+            wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
+            if wait is None:
+                return _outcome(response, failure, attempt)
+        except BaseException:
+            if response is not None:
+                await response.aclose()
+            raise
         if response is not None:
-            closing = response.close()
-            if inspect.isawaitable(closing):
-                await closing
+            await response.aclose()
         await asyncio.sleep(wait)
+
+
+def async_sender(transport: Any) -> Any:
+    """The coroutine function that sends for an async client: `asend` (a transport serving both kinds, such
+    as MockTransport) or an async `send`; ConfigurationError for a sync-only transport."""
+    sender = getattr(transport, "asend", None) or getattr(transport, "send", None)
+    if not inspect.iscoroutinefunction(sender):
+        raise ConfigurationError("AsyncClient needs an async transport (async def send), such as AsyncHttpxTransport")
+    return sender
+
+
+def sync_sender(transport: Any) -> Any:
+    """The function that sends for a sync client; ConfigurationError for an async-only transport."""
+    sender = getattr(transport, "send", None)
+    if not callable(sender) or inspect.iscoroutinefunction(sender):
+        raise ConfigurationError("Client needs a sync transport (def send), such as RequestsTransport")
+    return sender
 
 
 def _outcome(response: Response | None, failure: TransportError | None, attempts: int) -> tuple[Response, int]:

@@ -212,12 +212,37 @@ def check_request(
 
 
 def header_violations(headers: dict[str, str]) -> list[Violation]:
-    """Header names or values that would split the request (CR, LF or NUL): a caller's bug, never sent."""
-    return [
-        Violation("header", name, "header_value", "a header name or value contains CR, LF or NUL")
-        for name, value in headers.items()
-        if any(c in name or c in value for c in "\r\n\0")
-    ]
+    """Headers that cannot be sent as they are: a caller's bug, never sent. A name must be an RFC 9110 token;
+    a value Latin-1 text without CR, LF or NUL (which would split the request)."""
+    found = []
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name):
+            found.append(Violation("header", name, "header_name", "not a valid header name (RFC 9110 token)"))
+        elif any(c in value for c in "\r\n\0"):
+            found.append(Violation("header", name, "header_value", "a header value contains CR, LF or NUL"))
+        elif not value.isascii() and not _latin1(value):
+            found.append(Violation("header", name, "header_value", "a header value must be Latin-1 text"))
+    return found
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Later layers win, whatever the case of a name (HTTP header names are case-insensitive)."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
 
 
 def build_request(
@@ -227,9 +252,14 @@ def build_request(
     media_type: str | None,
     base_url: str,
     auth: AuthParts,
-    default_headers: dict[str, str],
+    default_headers: Mapping[str, str],
+    call_headers: Mapping[str, str] = {},  # noqa: B006 - read only
 ) -> PreparedRequest:
-    """Serialize the wire values, apply credentials and encode the body into the PreparedRequest."""
+    """Serialize the wire values, apply credentials and encode the body into the PreparedRequest.
+
+    Headers, later ones winning whatever their case: the defaults (User-Agent, Accept-Encoding, Accept), the
+    client's `headers=`, credentials, header parameters, then this call's `_headers`.
+    """
     path = operation.path
     query: list[str] = []
     headers: dict[str, str] = {}
@@ -244,26 +274,25 @@ def build_request(
         else:
             cookies += serialize_cookie(param, value)
     accept = operation.accept
-    merged = {
-        "User-Agent": USER_AGENT,
-        "Accept-Encoding": ACCEPT_ENCODING,
-        **({"Accept": accept} if accept else {}),
-        **default_headers,
-        **auth.headers,
-        **headers,
-    }
+    merged = merge_headers(
+        {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **({"Accept": accept} if accept else {})},
+        default_headers,
+        auth.headers,
+        headers,
+        call_headers,
+    )
     cookies += auth.cookies
     if cookies:
-        merged["Cookie"] = "; ".join(cookies)
+        _put(merged, "Cookie", "; ".join(cookies))
     content = None
     body = arguments.body
     if body is not None and media_type is not None:
         media = operation.request_body.content.get(media_type) if operation.request_body else None
         encoded = encode_body(media_type, body, media.encoding if media else {})
         content = encoded.content
-        merged["Content-Type"] = encoded.content_type
+        _put(merged, "Content-Type", encoded.content_type)
     if content is not None or operation.method in ("POST", "PUT", "PATCH"):
-        merged["Content-Length"] = str(len(content or b""))
+        _put(merged, "Content-Length", str(len(content or b"")))
     url = base_url.rstrip("/") + _request_target(path)
     query += auth.query
     if query:
@@ -289,6 +318,13 @@ def _request_target(text: str, extra: str = "") -> str:
     the URL is sent as it is: requests/urllib3 would re-encode "[", "]", "|", "^"... and cut the query at "#"."""
     text = quote(_STRAY_PERCENT.sub("%25", text), safe=_TARGET_SAFE + extra)
     return _ESCAPE.sub(lambda m: m.group(0).upper(), text)
+
+
+def _put(headers: dict[str, str], name: str, value: str) -> None:
+    """Set a header, replacing one of the same name in any case."""
+    for key in [k for k in headers if k.lower() == name.lower()]:
+        del headers[key]
+    headers[name] = value
 
 
 def _repeatable(method: str, headers: dict[str, str], body: Any) -> bool:

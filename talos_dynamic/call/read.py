@@ -10,6 +10,7 @@ from ..logs import logger
 from ..spec.operations import MediaType, Operation, ResponseSpec
 from ..spec.schemas import schema_name
 from .bodies import JSON, TEXT, media_kind
+from .prepare import PreparedRequest
 from .results import BytesResult, HttpInfo, StreamResult, TextResult, wrap
 from .transports import Response
 from .validation import RESPONSE, SchemaValidators
@@ -102,10 +103,9 @@ def read_response(
     response: Response,
     validators: SchemaValidators,
     mode: str,
-    secrets: frozenset[str],
-    stream: bool = False,
+    request: PreparedRequest | None = None,
     attempts: int = 1,
-    request: Any = None,
+    stream: bool = False,
 ) -> Any:
     """Turn a response into a result, or raise the ApiError / ResponseValidationError it calls for.
 
@@ -113,6 +113,7 @@ def read_response(
     StreamResult is returned.
     """
     status = response.status_code
+    secrets = request.secret_names if request is not None else frozenset()
     streaming = stream and status < 400
     if streaming:
         body, violations = STREAMED, []
@@ -133,8 +134,6 @@ def read_response(
         raise error
     if violations:
         if mode == "strict":
-            if streaming:
-                response.close()
             raise ResponseValidationError(operation.name, status, violations, response)
         for violation in violations:
             logger.warning("%s: response %s does not match the spec: %s", operation.name, status, violation)

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..masking import mask_json
+from ..masking import mask_headers, mask_json
 
 if TYPE_CHECKING:
     import datetime
@@ -30,6 +30,13 @@ class HttpInfo:
     violations: tuple[Violation, ...] = ()
     attempts: int = 1
     request: PreparedRequest | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        headers = mask_headers(dict(self.headers or {}))
+        return (
+            f"HttpInfo(status={self.status}, attempts={self.attempts}, elapsed={self.elapsed}, "
+            f"headers={headers}, violations={list(self.violations)})"
+        )
 
 
 def wrap(value: Any, http: HttpInfo | None = None, name: str | None = None) -> Any:
@@ -168,9 +175,19 @@ class StreamResult:
 
     def save(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
         """Write the body to a file; returns the number of bytes written."""
+        if self.http.response.is_async:
+            raise TypeError("this body arrives asynchronously: use `await result.asave(path)`")
         written = 0
         with open(path, "wb") as handle:
             for chunk in self.iter_bytes(chunk_size):
+                written += handle.write(chunk)
+        return written
+
+    async def asave(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
+        """save(), with AsyncClient."""
+        written = 0
+        with open(path, "wb") as handle:
+            async for chunk in self.aiter_bytes(chunk_size):
                 written += handle.write(chunk)
         return written
 
@@ -180,9 +197,7 @@ class StreamResult:
 
     async def aclose(self) -> None:
         """Release the connection (AsyncClient)."""
-        closing = self.http.response.close()
-        if closing is not None:
-            await closing
+        await self.http.response.aclose()
 
     def __enter__(self) -> StreamResult:
         return self

@@ -19,19 +19,20 @@ if TYPE_CHECKING:
     from .prepare import PreparedRequest
     from .transports import Response
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 RETRYABLE_FAILURES = frozenset({"connect", "timeout", "protocol"})
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many attempts (1 = no retry), the backoff cap and base, and which statuses are retried."""
+    """How many attempts (1 = no retry), the backoff cap and base, which statuses are retried, and the
+    longest Retry-After honoured (a longer one, or one past the call's deadline, ends the retries)."""
 
     max_attempts: int = 3
     max_backoff: float = 20.0
     base: float = 1.0
     statuses: frozenset[int] = RETRYABLE_STATUSES
+    max_retry_after: float = 60.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
@@ -83,6 +84,8 @@ def next_wait(policy: RetryPolicy, attempt: int, response: Response | None, dead
     if attempt >= policy.max_attempts:
         return None
     asked = retry_after(response)
+    if asked is not None and asked > policy.max_retry_after:
+        return None
     wait = asked if asked is not None else policy.backoff(attempt)
     if deadline is not None and time.monotonic() + wait >= deadline:
         return None

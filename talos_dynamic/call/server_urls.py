@@ -48,3 +48,17 @@ def fill_variables(url: str, declared: Mapping[str, Any], given: Mapping[str, st
         raise ConfigurationError(f"server URL {url!r} needs a value for {{{name}}}: pass server_variables=")
 
     return _VARIABLE.sub(value, url)
+
+
+def check_base_url(url: str) -> str:
+    """An absolute http(s) URL with a host, or ConfigurationError naming what is wrong."""
+    if not isinstance(url, str):
+        raise ConfigurationError(f"base_url must be a string, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise ConfigurationError(f"base_url {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url {url!r} must be an absolute http:// or https:// URL with a host")
+    return url

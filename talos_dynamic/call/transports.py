@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import inspect
 import json as jsonlib
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import requests
 
     from .prepare import PreparedRequest
+
+_URL_TAIL = re.compile(r"\?\S*")
 
 
 class Response:
@@ -68,10 +71,29 @@ class Response:
         self.decoded: Any = None  # the body decoded once by the reader, shared with hooks (see read.decode)
 
     @property
+    def is_read(self) -> bool:
+        """Whether the body has been read (a streamed body is read only when asked)."""
+        return self._content is not None
+
+    @property
+    def is_async(self) -> bool:
+        """A streamed body of an async transport: read it with `aiter_bytes()`."""
+        return self._content is None and self._aiterate is not None and self._read is None
+
+    @property
     def content(self) -> bytes:
-        """The whole body (read now if it was streamed)."""
+        """The whole body (read now if it was streamed; an async stream must be read with aread() first)."""
         if self._content is None:
+            if self._read is None and self._aiterate is not None:
+                raise TypeError("this body arrives asynchronously: read it with `await response.aread()`")
             self._content = self._read() if self._read is not None else b""
+        return self._content
+
+    async def aread(self) -> bytes:
+        """The whole body, for async transports."""
+        if self._content is None:
+            chunks = [chunk async for chunk in self.aiter_bytes()]
+            self._content = b"".join(chunks)
         return self._content
 
     @property
@@ -113,6 +135,12 @@ class Response:
         """Release the connection (a no-op once the body was read). Async transports return an awaitable."""
         return self._close() if self._close is not None else None
 
+    async def aclose(self) -> None:
+        """Release the connection, awaiting an async transport's close."""
+        closing = self.close()
+        if inspect.isawaitable(closing):
+            await closing
+
     def __repr__(self) -> str:
         return f"<Response {self.status_code} {self.headers.get('Content-Type', '')}>".replace(" >", ">")
 
@@ -138,15 +166,19 @@ class AsyncTransport(Protocol):
 class RequestsTransport:
     """The default transport: one pooled requests.Session; the prepared request goes out as it is.
 
-    Proxy, TLS and other environment settings are resolved once per origin, not on every call.
-    Redirects are followed by requests (which drops Authorization when the host changes).
+    Proxy, TLS and other environment settings are resolved once per origin, not on every call. Redirects
+    are followed by requests (which drops Authorization when the host changes). When you pass your own
+    `session=`, what it holds is added at send time as requests would: its headers (where the request has
+    none of that name), its `auth` (where the request has no Authorization), its `params` and its cookies.
     """
 
     def __init__(self, session: requests.Session | None = None) -> None:
         import requests
+        from requests.utils import default_headers
 
         self.session = session or requests.Session()
         self._settings: dict[str, dict[str, Any]] = {}
+        self._defaults = default_headers()
 
     def _settings_for(self, url: str) -> dict[str, Any]:
         parts = urlsplit(url)
@@ -156,19 +188,35 @@ class RequestsTransport:
             found = self._settings[origin] = self.session.merge_environment_settings(origin, {}, None, None, None)
         return found
 
-    def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+    def _prepared(self, request: PreparedRequest) -> requests.PreparedRequest:
         import requests
 
+        session = self.session
         prepared = requests.PreparedRequest()
         prepared.method = request.method
         prepared.url = request.url
-        prepared.headers = CaseInsensitiveDict(request.headers)
+        if session.params:
+            joiner = "&" if urlsplit(request.url).query else "?"
+            prepared.url += joiner + urlencode(session.params, doseq=True)
+        headers = CaseInsensitiveDict(request.headers)
+        for name, value in session.headers.items():
+            if name not in headers and self._defaults.get(name) != value:
+                headers[name] = value
+        prepared.headers = headers
         prepared.body = request.body
         prepared.hooks = {"response": []}
-        prepared._cookies = None
-        settings = {**self._settings_for(request.url), "stream": stream}
+        prepared.prepare_cookies(session.cookies)  # a real jar; adds a Cookie header only when it holds cookies
+        if session.auth and "Authorization" not in headers:
+            prepared.prepare_auth(session.auth)
+        return prepared
+
+    def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+        import requests
+
         started = time.perf_counter()
         try:
+            prepared = self._prepared(request)
+            settings = {**self._settings_for(request.url), "stream": stream}
             raw = self.session.send(prepared, timeout=timeout, allow_redirects=True, **settings)
         except requests.exceptions.ProxyError as exc:
             raise _failure(request, "proxy", f"proxy error: {_why(exc)}") from None
@@ -180,12 +228,28 @@ class RequestsTransport:
             raise _failure(request, "timeout", f"timed out after {timeout}s") from None
         except requests.exceptions.TooManyRedirects:
             raise _failure(request, "redirects", "too many redirects") from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema):
+            raise _failure(request, "request", "not a URL this transport can send to (check base_url)") from None
+        except requests.exceptions.InvalidHeader:
+            raise _failure(request, "request", "a header name or value cannot be sent") from None
         except requests.ConnectionError as exc:
             kind = "connect" if _refused(exc) else "protocol"
             raise _failure(request, kind, f"connection failed: {_why(exc)}") from None
         except requests.RequestException as exc:
             raise _failure(request, "protocol", f"{type(exc).__name__}: {_why(exc)}") from None
+        except (ValueError, UnicodeError, OverflowError) as exc:  # urllib3/http.client refusing what we gave
+            raise _failure(request, "request", f"cannot be sent: {type(exc).__name__}") from None
         elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+
+        def iterate(size: int) -> Iterator[bytes]:
+            try:
+                yield from raw.iter_content(chunk_size=size)
+            except requests.RequestException as exc:
+                raise _failure(request, "protocol", f"reading the body failed: {_why(exc)}") from None
+
+        def read() -> bytes:
+            return b"".join(iterate(65536))
+
         return Response(
             raw.status_code,
             raw.headers,
@@ -194,8 +258,8 @@ class RequestsTransport:
             reason=raw.reason or "",
             elapsed=elapsed,
             raw=raw,
-            read=lambda: raw.content,
-            iterate=lambda size: raw.iter_content(chunk_size=size),
+            read=read,
+            iterate=iterate,
             close=raw.close,
         )
 
@@ -278,4 +342,5 @@ def _why(exc: BaseException) -> str:
         return "connection refused"
     if ": " in text:
         text = text.rsplit(": ", 1)[-1]
+    text = _URL_TAIL.sub("?***", text)  # a query string may carry an API key
     return text.strip("()'\" ")[:200] or type(reason).__name__

@@ -72,7 +72,8 @@ class SchemaValidators:
 
     def _retrieve(self, uri: str) -> referencing.Resource:
         try:
-            return self._specification().create_resource(self.spec.store.get(uri))
+            with self._lock:  # loading a document writes to the store, which registries read under the lock
+                return self._specification().create_resource(self.spec.store.get(uri))
         except SpecError as exc:
             raise referencing.exceptions.NoSuchResource(ref=uri) from exc
 
@@ -98,6 +99,9 @@ class SchemaValidators:
         found = self._inlined.get(schema.ref, self)
         if found is self:
             with self._lock:
+                found = self._inlined.get(schema.ref, self)
+                if found is not self:
+                    return found
                 try:
                     found = self._dereferencer.inline(schema)
                 except NeedsRegistry:

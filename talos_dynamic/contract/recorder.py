@@ -42,7 +42,7 @@ class ContractRecorder:
 
         def check_response(request: PreparedRequest, response: Response) -> None:
             operation = by_name.get(request.operation)
-            if operation is not None and response._content is not None:  # a streamed body is not read here
+            if operation is not None and response.is_read:  # a streamed body is not read here
                 self.observe(operation, request, response, validators)
 
         client.hooks["response"].append(check_response)
