@@ -28,11 +28,15 @@ from .errors import (
 )
 from .explore.binding import AmbiguousOperationError, NameClashWarning
 from .rpc_status import RpcStatus, decode_status
+from .spec.documents import SpecLimits
+from .spec.model import Spec
 from .spec.naming import snake_case
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Spec",
+    "SpecLimits",
     "AsyncBoundOperation",
     "AsyncClient",
     "AsyncHttpxTransport",

@@ -31,7 +31,7 @@ from .call.pipeline import (
 from .call.prepare import PreparedRequest
 from .call.retries import RetryPolicy, retry_policy
 from .call.server_urls import check_base_url
-from .call.transports import RequestsTransport, Response
+from .call.transports import MAX_BODY_BYTES, RequestsTransport, Response
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
 from .explore.binding import AmbiguousOperationError, bind_names
@@ -41,9 +41,11 @@ from .explore.models import ModelNamespace
 from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
 from .logs import log_request, log_response
+from .spec.documents import SpecLimits
 from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
+from .spec.refs import AllowRefs
 
 DEFAULT_TIMEOUT = 30.0
 Hook = Callable[..., Any]
@@ -73,13 +75,25 @@ class BaseClient:
         transport: Any = None,
         retries: int | RetryPolicy | None = None,
         hooks: Mapping[str, list[Hook]] | None = None,
+        follow_redirects: bool = True,
+        allow_refs: AllowRefs = None,
+        ref_loader: Callable[[str], Any] | None = None,
+        spec_limits: SpecLimits | Mapping[str, int] | None = None,
+        max_response_bytes: int | None = MAX_BODY_BYTES,
     ) -> None:
         check_mode("request_validation", request_validation)
         check_mode("response_validation", response_validation)
         timeout = check_timeout("timeout", timeout)
         if base_url is not None:
             check_base_url(base_url)
-        self.spec = Spec(source, session=session, timeout=timeout or DEFAULT_TIMEOUT)
+        self.spec = Spec(
+            source,
+            session=session,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            allow_refs=allow_refs,
+            ref_loader=ref_loader,
+            limits=spec_limits,
+        )
         if validate_spec:
             _validate_spec(self.spec)
         self._validators = SchemaValidators(self.spec)
@@ -99,6 +113,7 @@ class BaseClient:
             response_validation=response_validation,
             retries=retry_policy(retries),
             hooks=self.hooks,
+            follow_redirects=bool(follow_redirects),
         )
         reserved = {n for n in dir(type(self)) if not n.startswith("_")}
         self._names, self.name_clashes = bind_names(self.spec.operations, reserved)
@@ -238,13 +253,19 @@ class Client(BaseClient):
     MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...], "response": [...]}`
     are called with each PreparedRequest and each Response. With `contract=True` (or a ContractConfig /
     ContractRecorder) every response goes through the contract checks, recorded on `client.contract`.
+    Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own folder or URL
+    prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more; `ref_loader=` (a
+    callable uri -> document) supplies referenced documents itself; `spec_limits=` (a SpecLimits or a dict)
+    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin.
     One client may be shared by many threads.
     """
 
     def __init__(self, source: str | Path | dict[str, Any], **options: Any) -> None:
         transport = options.get("transport")
         if transport is None:
-            transport = RequestsTransport(options.get("session"))
+            transport = RequestsTransport(
+                options.get("session"), max_body_bytes=options.get("max_response_bytes", MAX_BODY_BYTES)
+            )
         sync_sender(transport)
         self.transport = transport
         super().__init__(source, **options)
@@ -277,7 +298,7 @@ class AsyncClient(BaseClient):
         if transport is None:
             from .call.httpx_transports import AsyncHttpxTransport
 
-            transport = AsyncHttpxTransport()
+            transport = AsyncHttpxTransport(max_body_bytes=options.get("max_response_bytes", MAX_BODY_BYTES))
         async_sender(transport)
         self.transport = transport
         super().__init__(source, **options)

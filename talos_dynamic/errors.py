@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .masking import mask_text
 from .rpc_status import RpcStatus, decode_status
 
 Response = Any  # talos_dynamic.Response (call/transports.py); errors import nothing from the call path
@@ -73,7 +75,9 @@ class ResponseValidationError(TalosDynamicError):
         self.status = status
         self.violations = list(violations)
         self.response = response
-        lines = "\n".join(f"  - {v}" for v in self.violations)
+        # each violation's value is already masked and a body that is not JSON is never quoted (read.BodyText);
+        # mask_text also masks anything credential-shaped a message may still carry
+        lines = "\n".join(f"  - {mask_text(str(v))}" for v in self.violations)
         super().__init__(f"{operation}: response {status} does not match the spec:\n{lines}")
 
 
@@ -93,7 +97,11 @@ class TransportError(TalosDynamicError):
 
 
 class ApiError(TalosDynamicError):
-    """The API answered 4xx or 5xx. Carries the HTTP status and the decoded google.rpc.Status."""
+    """The API answered 4xx or 5xx. Carries the HTTP status and the decoded google.rpc.Status.
+
+    `message` is the server's message with secrets masked (credential-shaped words, and `secrets`: the
+    credential values the request carried, should the server echo one); `body` keeps the body as it came.
+    """
 
     def __init__(
         self,
@@ -102,6 +110,8 @@ class ApiError(TalosDynamicError):
         body: Any,
         response: Response | None,
         rpc: RpcStatus | None = None,
+        *,
+        secrets: Iterable[str] = (),
     ) -> None:
         rpc = rpc or decode_status(body, http_status)
         self.operation = operation
@@ -110,7 +120,7 @@ class ApiError(TalosDynamicError):
         self.response = response
         self.grpc_code = rpc.grpc_code
         self.status = rpc.status
-        self.message = rpc.message
+        self.message = mask_text(rpc.message, values=secrets) if rpc.message else rpc.message
         self.details = rpc.details
         self.reason = rpc.reason
         self.domain = rpc.domain
@@ -121,9 +131,14 @@ class ApiError(TalosDynamicError):
         text = f"{operation}: HTTP {http_status} {rpc.status}"
         if rpc.reason:
             text += f" ({rpc.reason})"
-        if rpc.message:
-            text += f": {rpc.message}"
+        if self.message:
+            text += f": {self.message}"
         super().__init__(text)
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait (Retry-After as seconds or an HTTP-date; 429 and 503), if any."""
+        return seconds_to_wait(self.response.headers.get("Retry-After") if self.response is not None else None)
 
     def __repr__(self) -> str:
         return (
@@ -154,11 +169,6 @@ class Conflict(ApiError):
 
 class TooManyRequests(ApiError):
     """HTTP 429 (RESOURCE_EXHAUSTED); honour `retry_after` before trying again."""
-
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds from the Retry-After header (a number of seconds or an HTTP-date), when it has one."""
-        return seconds_to_wait(self.response.headers.get("Retry-After") if self.response is not None else None)
 
 
 class ServerError(ApiError):

@@ -43,7 +43,12 @@ def media_kind(media_type: str) -> str:
 
 
 def choose_media_type(body: RequestBody, requested: str | None, value: Any) -> str | None:
-    """The media type to send: the one asked for, else JSON when offered, else the first declared."""
+    """The media type to send: the one asked for, else JSON when offered, else the first declared.
+
+    A content_type that is not text names no media type: its type's name in brackets comes back, which no
+    spec offers, so the call is refused as asking for a media type the operation does not take."""
+    if requested and not isinstance(requested, str):
+        return f"<{type(requested).__name__}>"
     if requested:
         return requested
     names = list(body.content)
@@ -106,7 +111,10 @@ def encode_body(media_type: str, value: Any, encoding: Mapping[str, Any]) -> Enc
     """Encode a body for the wire according to its media type (and per-property `encoding`)."""
     kind = media_kind(media_type)
     if kind == JSON:
-        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        try:
+            data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        except RecursionError:  # ValueError, as for the other bodies that cannot be sent
+            raise ValueError("the body nests too deeply to be encoded") from None
         return EncodedBody(data, "application/json" if "*" in media_type else media_type)
     if kind == FORM:
         return EncodedBody(_form(value, encoding).encode("ascii"), media_type)

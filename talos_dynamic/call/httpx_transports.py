@@ -6,13 +6,14 @@ and the client's send() does not merge defaults into it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, TransportError
-from .transports import Response
+from .transports import MAX_BODY_BYTES, Response
 
 if TYPE_CHECKING:
     import httpx
@@ -70,11 +71,11 @@ def _failure(httpx: Any, request: PreparedRequest, exc: Exception, timeout: floa
     return TransportError(message, url=request.masked_url(), method=request.method, kind=kind)
 
 
-def _response(raw: Any, started: float, stream: bool, **readers: Any) -> Response:
+def _response(raw: Any, started: float, content: bytes | None, **readers: Any) -> Response:
     return Response(
         raw.status_code,
         raw.headers,
-        None if stream else raw.content,
+        content,
         url=str(raw.url),
         reason=raw.reason_phrase,
         elapsed=datetime.timedelta(seconds=time.perf_counter() - started),
@@ -83,65 +84,101 @@ def _response(raw: Any, started: float, stream: bool, **readers: Any) -> Respons
     )
 
 
-class HttpxTransport:
-    """A sync transport on one pooled httpx.Client (pass your own with `client=`)."""
+def _check_size(request: PreparedRequest, raw: Any, total: int, limit: int | None) -> None:
+    declared = raw.headers.get("Content-Length", "")
+    if limit is not None and (total > limit or declared.isdigit() and int(declared) > limit):
+        raise TransportError(
+            f"the response body is larger than {limit} bytes (max_response_bytes)",
+            url=request.masked_url(),
+            method=request.method,
+            kind="size",
+        )
 
-    def __init__(self, client: Any = None) -> None:
+
+class HttpxTransport:
+    """A sync transport on one pooled httpx.Client (pass your own with `client=`). Bodies are read up to
+    `max_body_bytes` after decompression; the timeout bounds each network operation (httpx's semantics)."""
+
+    def __init__(self, client: Any = None, max_body_bytes: int | None = MAX_BODY_BYTES) -> None:
         self._httpx = _httpx()
-        self.client = client or self._httpx.Client(follow_redirects=True)
+        self.client = client or self._httpx.Client()
+        self.max_body_bytes = max_body_bytes
 
     def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
-        httpx, errors, started = self._httpx, _errors(self._httpx), time.perf_counter()
+        httpx, errors, started, limit = self._httpx, _errors(self._httpx), time.perf_counter(), self.max_body_bytes
         try:
-            raw = self.client.send(_request(httpx, request, timeout), stream=stream)
-            if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
-                raw.read()
+            raw = self.client.send(_request(httpx, request, timeout), stream=True, follow_redirects=False)
         except errors as exc:
             raise _failure(httpx, request, exc, timeout) from None
 
         def iterate(size: int) -> Iterator[bytes]:
+            total = 0
             try:
-                yield from raw.iter_bytes(size)
+                _check_size(request, raw, total, limit)
+                for chunk in raw.iter_bytes(size):
+                    total += len(chunk)
+                    _check_size(request, raw, total, limit)
+                    yield chunk
             except errors as exc:
                 raise _failure(httpx, request, exc, timeout) from None
+            finally:
+                raw.close()
 
-        return _response(
-            raw,
-            started,
-            stream and raw.status_code < 400,
-            read=lambda: b"".join(iterate(65536)),
-            iterate=iterate,
-            close=raw.close,
-        )
+        content = None
+        if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
+            content = b"".join(iterate(65536))
+        return _response(raw, started, content, read=lambda: b"".join(iterate(65536)), iterate=iterate, close=raw.close)
 
     def close(self) -> None:
         self.client.close()
 
 
-class AsyncHttpxTransport:
-    """The AsyncClient's transport: one pooled httpx.AsyncClient (pass your own with `client=`)."""
+async def _capped(request: PreparedRequest, raw: Any, size: int, limit: int | None) -> AsyncIterator[bytes]:
+    total = 0
+    _check_size(request, raw, total, limit)
+    async for chunk in raw.aiter_bytes(size):
+        total += len(chunk)
+        _check_size(request, raw, total, limit)
+        yield chunk
 
-    def __init__(self, client: Any = None) -> None:
+
+class AsyncHttpxTransport:
+    """The AsyncClient's transport: one pooled httpx.AsyncClient (pass your own with `client=`). The timeout
+    is the deadline of the whole exchange (asyncio.timeout), even against a server that drips bytes; bodies
+    are read up to `max_body_bytes` after decompression."""
+
+    def __init__(self, client: Any = None, max_body_bytes: int | None = MAX_BODY_BYTES) -> None:
         self._httpx = _httpx()
-        self.client = client or self._httpx.AsyncClient(follow_redirects=True)
+        self.client = client or self._httpx.AsyncClient()
+        self.max_body_bytes = max_body_bytes
 
     async def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
-        httpx, errors, started = self._httpx, _errors(self._httpx), time.perf_counter()
+        httpx, errors, started, limit = self._httpx, _errors(self._httpx), time.perf_counter(), self.max_body_bytes
         try:
-            raw = await self.client.send(_request(httpx, request, timeout), stream=stream)
-            if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
-                await raw.aread()
+            async with asyncio.timeout(timeout):
+                raw = await self.client.send(_request(httpx, request, timeout), stream=True, follow_redirects=False)
+                content = None
+                if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
+                    content = b"".join([chunk async for chunk in _capped(request, raw, 65536, limit)])
+                    await raw.aclose()
+        except TimeoutError:
+            raise TransportError(
+                f"timed out after {timeout}s (the call's deadline)",
+                url=request.masked_url(),
+                method=request.method,
+                kind="timeout",
+            ) from None
         except errors as exc:
             raise _failure(httpx, request, exc, timeout) from None
 
         async def aiterate(size: int) -> AsyncIterator[bytes]:
             try:
-                async for chunk in raw.aiter_bytes(size):
+                async for chunk in _capped(request, raw, size, limit):
                     yield chunk
             except errors as exc:
                 raise _failure(httpx, request, exc, timeout) from None
 
-        return _response(raw, started, stream and raw.status_code < 400, aiterate=aiterate, close=raw.aclose)
+        return _response(raw, started, content, aiterate=aiterate, close=raw.aclose)
 
     async def aclose(self) -> None:
         await self.client.aclose()

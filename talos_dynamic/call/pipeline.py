@@ -22,6 +22,7 @@ from .auth import Credentials
 from .bodies import wire_body
 from .prepare import PreparedRequest, bind_arguments, body_media_type, build_request, check_request, header_violations
 from .read import read_response
+from .redirects import MAX_HOPS, next_hop, too_many
 from .retries import RetryPolicy, next_wait, retry_policy, retry_reason
 from .server_urls import server_url
 from .transports import Response
@@ -77,6 +78,7 @@ class CallSettings:
     response_validation: str
     retries: RetryPolicy
     hooks: dict[str, list[Any]]
+    follow_redirects: bool = True
 
 
 def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
@@ -162,7 +164,7 @@ def call(
     settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
 ) -> Any:
     """Send (with retries and hooks) and read: the result, or the error the answer calls for."""
-    response, attempts = _send(settings, transport, request, options)
+    request, response, attempts = _send(settings, transport, request, options)
     try:
         return read_response(
             operation, response, settings.validators, options.response_mode, request, attempts, options.stream
@@ -176,7 +178,7 @@ async def acall(
     settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
 ) -> Any:
     """call(), for AsyncClient: only the send differs (the transport and async hooks are awaited)."""
-    response, attempts = await _asend(settings, transport, request, options)
+    request, response, attempts = await _asend(settings, transport, request, options)
     try:
         return read_response(
             operation, response, settings.validators, options.response_mode, request, attempts, options.stream
@@ -188,24 +190,20 @@ async def acall(
 
 def _send(
     settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
-) -> tuple[Response, int]:
+) -> tuple[PreparedRequest, Response, int]:
     deadline = time.monotonic() + options.timeout if options.timeout else None
     attempt = 0
     while True:
         attempt += 1
-        _run_sync_hooks(settings.hooks["request"], request)
         response, failure = None, None
-        timeout = _remaining(deadline, options.timeout, attempt)
         try:
-            response = transport.send(request, timeout=timeout, stream=options.stream)
+            request, response = _exchange(settings, transport, request, options, deadline, attempt)
         except TransportError as exc:
             failure = exc
         try:
-            if response is not None:
-                _run_sync_hooks(settings.hooks["response"], request, response)
             wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
             if wait is None:
-                return _outcome(response, failure, attempt)
+                return request, *_outcome(response, failure, attempt)
         except BaseException:
             if response is not None:
                 response.close()
@@ -215,27 +213,49 @@ def _send(
         time.sleep(wait)
 
 
+def _exchange(
+    settings: CallSettings,
+    transport: Any,
+    request: PreparedRequest,
+    options: CallOptions,
+    deadline: float | None,
+    attempt: int,
+) -> tuple[PreparedRequest, Response]:
+    """One attempt: send, run the hooks, and follow redirects (each hop a PreparedRequest of its own)."""
+    for _hop in range(MAX_HOPS + 1):
+        _run_sync_hooks(settings.hooks["request"], request)
+        timeout = _remaining(deadline, options.timeout, attempt)
+        response = transport.send(request, timeout=timeout, stream=options.stream)
+        try:
+            _run_sync_hooks(settings.hooks["response"], request, response)
+            hop = next_hop(request, response) if settings.follow_redirects else None
+        except BaseException:
+            response.close()
+            raise
+        if hop is None:
+            return request, response
+        response.close()
+        request = hop
+    raise too_many(request)
+
+
 async def _asend(
     settings: CallSettings, transport: Any, request: PreparedRequest, options: CallOptions
-) -> tuple[Response, int]:
+) -> tuple[PreparedRequest, Response, int]:
     deadline = time.monotonic() + options.timeout if options.timeout else None
     sender = async_sender(transport)
     attempt = 0
     while True:
         attempt += 1
-        await _await_all(_run_hooks(settings.hooks["request"], request))
         response, failure = None, None
-        timeout = _remaining(deadline, options.timeout, attempt)
         try:
-            response = await sender(request, timeout=timeout, stream=options.stream)
+            request, response = await _aexchange(settings, sender, request, options, deadline, attempt)
         except TransportError as exc:
             failure = exc
         try:
-            if response is not None:
-                await _await_all(_run_hooks(settings.hooks["response"], request, response))
             wait = _plan_retry(options.retries, request, response, failure, attempt, deadline)
             if wait is None:
-                return _outcome(response, failure, attempt)
+                return request, *_outcome(response, failure, attempt)
         except BaseException:
             if response is not None:
                 await response.aclose()
@@ -243,6 +263,32 @@ async def _asend(
         if response is not None:
             await response.aclose()
         await asyncio.sleep(wait)
+
+
+async def _aexchange(
+    settings: CallSettings,
+    sender: Any,
+    request: PreparedRequest,
+    options: CallOptions,
+    deadline: float | None,
+    attempt: int,
+) -> tuple[PreparedRequest, Response]:
+    """_exchange(), awaiting the transport and async hooks."""
+    for _hop in range(MAX_HOPS + 1):
+        await _await_all(_run_hooks(settings.hooks["request"], request))
+        timeout = _remaining(deadline, options.timeout, attempt)
+        response = await sender(request, timeout=timeout, stream=options.stream)
+        try:
+            await _await_all(_run_hooks(settings.hooks["response"], request, response))
+            hop = next_hop(request, response) if settings.follow_redirects else None
+        except BaseException:
+            await response.aclose()
+            raise
+        if hop is None:
+            return request, response
+        await response.aclose()
+        request = hop
+    raise too_many(request)
 
 
 def async_sender(transport: Any) -> Any:

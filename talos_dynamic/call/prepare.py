@@ -130,6 +130,10 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any], validators: Sch
         elif argument.parameter is not None:
             param = argument.parameter
             values[param] = value if type(value) is str else to_wire(value, validators.inlined(param.schema))
+            if param.location == "path" and values[param] in ("", [], {}):
+                violations.append(
+                    Violation("path", param.name, "empty", f"path parameter {param.name!r} must not be empty", "")
+                )
         else:
             properties[argument.property_name] = value
     body = None if body is _MISSING else body

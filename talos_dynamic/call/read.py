@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import ResponseValidationError, Violation, error_class_for
 from ..logs import logger
+from ..masking import credential_values, summarize_body
 from ..spec.operations import MediaType, Operation, ResponseSpec
 from ..spec.schemas import schema_name
 from .bodies import JSON, TEXT, media_kind
@@ -26,20 +27,48 @@ def decode(response: Response) -> tuple[Any, list[Violation]]:
     return response.decoded
 
 
+class BodyText(str):
+    """A body kept as text because it is not JSON: a text/* body, or one that claims JSON but does not parse.
+
+    It is the text itself (`str(body)`, comparisons, slicing), but its repr is a summary (size and media type),
+    never the text: such a body cannot be masked field by field, so it is never shown in a log line, repr,
+    error message or contract finding. `parsed` is False for JSON that did not parse.
+    """
+
+    content_type: str = ""
+    size: int = 0
+    parsed: bool = True
+
+    @classmethod
+    def of(cls, text: str, content: bytes, content_type: str, parsed: bool = True) -> BodyText:
+        body = cls(text)
+        body.content_type, body.size, body.parsed = content_type, len(content), parsed
+        return body
+
+    def summary(self) -> str:
+        """`<57 bytes of application/json, not valid JSON>`."""
+        return summarize_body(self.size, self.content_type, "" if self.parsed else "not valid JSON")
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
 def _decode(response: Response) -> tuple[Any, list[Violation]]:
     content = response.content
     if not content:
         return None, []
-    kind = media_kind(response.headers.get("Content-Type", "application/octet-stream"))
+    content_type = response.headers.get("Content-Type", "application/octet-stream")
+    kind = media_kind(content_type)
     if kind == JSON:
         try:
             return json.loads(content), []
         except ValueError as exc:
-            return content.decode("utf-8", "replace"), [
-                Violation("body", "$", "json", f"body is not valid JSON: {exc}")
-            ]
+            # the decoder's reason names a position, never the text; the text itself is never shown
+            body = BodyText.of(content.decode("utf-8", "replace"), content, content_type, parsed=False)
+            shown = summarize_body(len(content), content_type)[1:-1]
+            return body, [Violation("body", "$", "json", f"body is not valid JSON ({shown}): {exc}")]
     if kind == TEXT:
-        return response.text, []
+        return BodyText.of(response.text, content, content_type), []
     return content, []
 
 
@@ -89,8 +118,8 @@ def check_response(
                 content_type,
             )
         ], None
-    if media_kind(media.name) != JSON or isinstance(body, bytes) or body is STREAMED:
-        return [], media
+    if media_kind(media.name) != JSON or isinstance(body, bytes | BodyText) or body is STREAMED:
+        return [], media  # a body that is not JSON (or did not parse: already a violation) has no schema check
     return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
 
 
@@ -128,7 +157,8 @@ def read_response(
     else:
         violations = []
     if status >= 400:
-        error = error_class_for(status)(operation.name, status, body, response)
+        echoed = credential_values(request.headers, request.url, secrets) if request is not None else ()
+        error = error_class_for(status)(operation.name, status, body, response, secrets=echoed)
         error.violations = violations
         error.attempts = attempts
         raise error

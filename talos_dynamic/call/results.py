@@ -32,7 +32,7 @@ class HttpInfo:
     request: PreparedRequest | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        headers = mask_headers(dict(self.headers or {}))
+        headers = mask_headers(dict(self.headers or {}), _secret_names(self))
         return (
             f"HttpInfo(status={self.status}, attempts={self.attempts}, elapsed={self.elapsed}, "
             f"headers={headers}, violations={list(self.violations)})"
@@ -115,7 +115,7 @@ class Result:
         return self._name or "result"
 
     def __repr__(self) -> str:
-        body = json.dumps(mask_json(self._data), ensure_ascii=False, default=str)
+        body = json.dumps(mask_json(self._data, _secret_names(self._http)), ensure_ascii=False, default=str)
         if len(body) > 2000:
             body = body[:1997] + "..."
         status = f" {self._http.status}" if self._http else ""
@@ -145,15 +145,35 @@ class ResultList(tuple):
 
 
 class TextResult(str):
-    """A text response body, with `.http`."""
+    """A text response body, with `.http`. It is the text (`str(result)`, `print(result)`); its repr is a
+    summary (status, media type, size), as a body that cannot be masked field by field is never shown."""
 
     http: HttpInfo | None = None
+
+    def __repr__(self) -> str:
+        return _summary("TextResult", self.http, f"{len(self)} character{'' if len(self) == 1 else 's'}")
 
 
 class BytesResult(bytes):
-    """A binary response body, with `.http`."""
+    """A binary response body, with `.http`; its repr is a summary (status, media type, size)."""
 
     http: HttpInfo | None = None
+
+    def __repr__(self) -> str:
+        return _summary("BytesResult", self.http, f"{len(self)} byte{'' if len(self) == 1 else 's'}")
+
+
+def _summary(kind: str, http: HttpInfo | None, size: str) -> str:
+    if http is None:
+        return f"<{kind} {size}>"
+    content_type = (http.headers or {}).get("Content-Type") or "unknown type"
+    return f"<{kind} {http.status} {content_type.split(';', 1)[0].strip()}, {size}>"
+
+
+def _secret_names(http: HttpInfo | None) -> frozenset[str]:
+    """The secret names of the request that was sent (the spec's writeOnly / password fields, apiKey names)."""
+    request = http.request if http is not None else None
+    return request.secret_names if request is not None else frozenset()
 
 
 class StreamResult:

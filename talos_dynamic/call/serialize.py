@@ -21,7 +21,10 @@ def scalar_text(value: Any) -> str:
         return ""
     if isinstance(value, enum.Enum):
         return scalar_text(value.value)
-    return str(value)
+    try:
+        return str(value)
+    except RecursionError:  # a list nested thousands deep; ValueError is what a value that cannot be sent raises
+        raise ValueError("a value nests too deeply to be written as text") from None
 
 
 def _encoder(param: Parameter):
@@ -42,7 +45,19 @@ def _shape(param: Parameter, value: Any) -> Any:
 
 
 def serialize_path(param: Parameter, value: Any) -> str:
-    """The text that replaces {name} in the path, percent-encoded (simple, label or matrix style)."""
+    """The text that replaces {name} in the path, percent-encoded (simple, label or matrix style).
+
+    No value can change the path's shape: "/" is encoded, and a value of only dots ("." or "..", which
+    clients and servers would read as dot segments) has its dots encoded too."""
+    text = _path_text(param, value)
+    if param.style == "label" and len(text) > 1 and not text.strip("."):
+        return "." + text[1:].replace(".", "%2E")  # the first dot is the label's own
+    if param.style != "label" and text and not text.strip("."):
+        return text.replace(".", "%2E")
+    return text
+
+
+def _path_text(param: Parameter, value: Any) -> str:
     value, enc, name = _shape(param, value), _encoder(param), quote(param.name, safe="")
     style, explode = param.style, param.explode
     if style == "label":

@@ -20,12 +20,15 @@ from urllib.parse import urlencode, urlsplit
 from requests.structures import CaseInsensitiveDict
 
 from ..errors import TransportError
+from .deadlines import WATCHDOG
+from .deadlines import install as install_deadlines
 
 if TYPE_CHECKING:
     import requests
 
     from .prepare import PreparedRequest
 
+MAX_BODY_BYTES = 100 * 2**20
 _URL_TAIL = re.compile(r"\?\S*")
 
 
@@ -167,16 +170,23 @@ class RequestsTransport:
     """The default transport: one pooled requests.Session; the prepared request goes out as it is.
 
     Proxy, TLS and other environment settings are resolved once per origin, not on every call. Redirects
-    are followed by requests (which drops Authorization when the host changes). When you pass your own
+    are not followed here: the pipeline follows them (see redirects.py). A body is read up to
+    `max_body_bytes` (after decompression; TransportError kind "size" past it). On the session it creates
+    itself, the timeout is the exchange's deadline, enforced even against a server that drips bytes; on a
+    session you pass, requests' per-read timeouts apply. When you pass your own
     `session=`, what it holds is added at send time as requests would: its headers (where the request has
     none of that name), its `auth` (where the request has no Authorization), its `params` and its cookies.
     """
 
-    def __init__(self, session: requests.Session | None = None) -> None:
+    def __init__(self, session: requests.Session | None = None, max_body_bytes: int | None = MAX_BODY_BYTES) -> None:
         import requests
         from requests.utils import default_headers
 
+        self._watched = session is None  # a session we own gets deadline-watched connections
         self.session = session or requests.Session()
+        if self._watched:
+            install_deadlines(self.session)
+        self.max_body_bytes = max_body_bytes
         self._settings: dict[str, dict[str, Any]] = {}
         self._defaults = default_headers()
 
@@ -211,13 +221,41 @@ class RequestsTransport:
         return prepared
 
     def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
+        started = time.perf_counter()
+        exchange = WATCHDOG.watch(timeout) if timeout and self._watched else None
+        try:
+            raw = self._exchange(request, timeout, exchange)
+            content = None if stream else self._read_all(request, raw, timeout, exchange)
+        finally:
+            if exchange is not None:
+                WATCHDOG.release(exchange)
+        elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        limit = self.max_body_bytes
+
+        def iterate(size: int) -> Iterator[bytes]:
+            yield from _chunks(request, raw, size, limit, None, timeout)
+
+        return Response(
+            raw.status_code,
+            raw.headers,
+            content,
+            url=raw.url,
+            reason=raw.reason or "",
+            elapsed=elapsed,
+            raw=raw,
+            read=lambda: b"".join(iterate(65536)),
+            iterate=iterate,
+            close=raw.close,
+        )
+
+    def _exchange(self, request: PreparedRequest, timeout: float | None, exchange: Any) -> requests.Response:
+        """Send, and receive the status line and headers (the body is read apart, with its limit)."""
         import requests
 
-        started = time.perf_counter()
         try:
             prepared = self._prepared(request)
-            settings = {**self._settings_for(request.url), "stream": stream}
-            raw = self.session.send(prepared, timeout=timeout, allow_redirects=True, **settings)
+            settings = {**self._settings_for(request.url), "stream": True}
+            return self.session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
         except requests.exceptions.ProxyError as exc:
             raise _failure(request, "proxy", f"proxy error: {_why(exc)}") from None
         except requests.exceptions.SSLError as exc:
@@ -226,45 +264,58 @@ class RequestsTransport:
             raise _failure(request, "connect", f"connection timed out after {timeout}s") from None
         except requests.Timeout:
             raise _failure(request, "timeout", f"timed out after {timeout}s") from None
-        except requests.exceptions.TooManyRedirects:
-            raise _failure(request, "redirects", "too many redirects") from None
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema):
             raise _failure(request, "request", "not a URL this transport can send to (check base_url)") from None
         except requests.exceptions.InvalidHeader:
             raise _failure(request, "request", "a header name or value cannot be sent") from None
         except requests.ConnectionError as exc:
+            if exchange is not None and exchange.expired:
+                raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)") from None
             kind = "connect" if _refused(exc) else "protocol"
             raise _failure(request, kind, f"connection failed: {_why(exc)}") from None
         except requests.RequestException as exc:
             raise _failure(request, "protocol", f"{type(exc).__name__}: {_why(exc)}") from None
         except (ValueError, UnicodeError, OverflowError) as exc:  # urllib3/http.client refusing what we gave
             raise _failure(request, "request", f"cannot be sent: {type(exc).__name__}") from None
-        elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
 
-        def iterate(size: int) -> Iterator[bytes]:
-            try:
-                yield from raw.iter_content(chunk_size=size)
-            except requests.RequestException as exc:
-                raise _failure(request, "protocol", f"reading the body failed: {_why(exc)}") from None
-
-        def read() -> bytes:
-            return b"".join(iterate(65536))
-
-        return Response(
-            raw.status_code,
-            raw.headers,
-            None if stream else raw.content,
-            url=raw.url,
-            reason=raw.reason or "",
-            elapsed=elapsed,
-            raw=raw,
-            read=read,
-            iterate=iterate,
-            close=raw.close,
-        )
+    def _read_all(self, request: PreparedRequest, raw: Any, timeout: float | None, exchange: Any) -> bytes:
+        try:
+            return b"".join(_chunks(request, raw, 65536, self.max_body_bytes, exchange, timeout))
+        finally:
+            raw.close()
 
     def close(self) -> None:
         self.session.close()
+
+
+def _chunks(
+    request: PreparedRequest, raw: Any, size: int, limit: int | None, exchange: Any, timeout: float | None
+) -> Iterator[bytes]:
+    """The decoded body in chunks; TransportError past `limit` bytes (after decompression) or the deadline."""
+    import requests
+
+    declared = raw.headers.get("Content-Length", "")
+    if limit is not None and declared.isdigit() and int(declared) > limit:
+        raw.close()
+        raise _too_large(request, limit)
+    total = 0
+    try:
+        for chunk in raw.iter_content(chunk_size=size):
+            total += len(chunk)
+            if limit is not None and total > limit:
+                raw.close()
+                raise _too_large(request, limit)
+            yield chunk
+    except requests.RequestException as exc:
+        if exchange is not None and exchange.expired:
+            raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)") from None
+        raise _failure(request, "protocol", f"reading the body failed: {_why(exc)}") from None
+    if exchange is not None and exchange.expired:
+        raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)")
+
+
+def _too_large(request: PreparedRequest, limit: int) -> TransportError:
+    return _failure(request, "size", f"the response body is larger than {limit} bytes (max_response_bytes)")
 
 
 Handler = Callable[["PreparedRequest"], "Response | Awaitable[Response]"]

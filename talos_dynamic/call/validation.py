@@ -21,7 +21,7 @@ from openapi_schema_validator import (
 from openapi_schema_validator import _keywords as oas_keywords
 
 from ..errors import SpecError, Violation
-from ..masking import MASK, is_secret_name
+from ..masking import MASK, describe, is_secret_name, looks_secret, remember_secret
 from ..spec.model import Spec
 from ..spec.refs import Located
 from .deref import Dereferencer, NeedsRegistry
@@ -110,6 +110,9 @@ class SchemaValidators:
         return found
 
     def _compile(self, schema: Located, direction: str) -> Any:
+        # a schema the validator cannot use (required: true, minLength: "5", type: foo, a pattern Python cannot
+        # compile, an allOf that includes itself) is a SpecError naming its pointer, not a crash mid-validation
+        self._dereferencer.check(schema)
         if self.spec.is_31:
             cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31Validator)
             formats = oas31_format_checker
@@ -144,9 +147,16 @@ class SchemaValidators:
         secrets: frozenset[str] = frozenset(),
     ) -> list[Violation]:
         """Every violation of `value` against `schema`, as Violations with JSON paths under `root`."""
+        from .convert import wire_problems  # (imported here: this module's top belongs to to_violation's work)
+
         if schema is None:
             return []
         validator = self.validator(schema, direction)
+        # a value no JSON can carry (a lone surrogate, an int too long to write, one nested past MAX_DEPTH or
+        # containing itself) is named as such; the schema validator, and the messages, never see it
+        unsendable = wire_problems(value)
+        if unsendable:
+            return [Violation(location, json_path(root, parts), rule, text) for parts, rule, text in unsendable]
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
         except referencing.exceptions.Unresolvable as exc:
@@ -155,6 +165,8 @@ class SchemaValidators:
                 source=self.spec.resolver.display(schema.uri),
                 pointer=schema.pointer,
             ) from None
+        except RecursionError:  # a recursive schema walked as deep as the value goes, within MAX_DEPTH
+            return [Violation(location, root, "depth", "the value nests too deeply to be checked")]
         # readOnly/writeOnly describe properties; a whole body whose schema carries them is not refused
         return [
             to_violation(error, location, root, secrets)
@@ -176,18 +188,38 @@ def json_path(root: str, parts: Any) -> str:
     return path
 
 
+QUOTE_LIMIT = 64  # the longest string a violation quotes; a longer one is described (type and length), not shown
+SECRET_SCHEMA_DEPTH = 4  # how deep secret_schema looks for a secret property (requests[] -> items -> credential)
+
+
 def to_violation(error: ValidationError, location: str, root: str, secrets: frozenset[str]) -> Violation:
-    """Turn a jsonschema error into a Violation, masking the value when it sits under a secret name."""
+    """Turn a jsonschema error into a Violation whose message and value never show a secret.
+
+    The value is a secret when a name on its path (or the parameter's own name) is a secret name, or when the
+    schema it was checked against is a secret schema (secret_schema: writeOnly, `format: password`, or an
+    object or array holding such a property or a secret-named one). A secret is shown as `*** (string)`,
+    its JSON type only, and is remembered (masking.remember_secret) so that the request's log and curl
+    lines mask it too. Any other value is quoted only when it is harmless (quotable); otherwise it is shown
+    as `*** (string, 300 characters)` and the violation's value keeps only its harmless parts.
+    """
     parts = list(error.absolute_path)
-    secret = any(isinstance(p, str) and is_secret_name(p, secrets) for p in parts)
-    value = MASK if secret else error.instance
+    names = [p for p in parts if isinstance(p, str)] + ([root] if root != "$" else [])
+    secret = any(is_secret_name(n, secrets) for n in names) or secret_schema(error.schema, secrets)
+    hidden = secret or not quotable(error.instance, secrets)
+    if secret:
+        remember_secret(error.instance)
+    value = MASK if secret else _hide(error.instance, secrets) if hidden else error.instance
     if error.validator in ("oneOf", "anyOf") and error.context:
-        branches = sorted({f"branch {e.schema_path[0]}: {e.message}" for e in error.context if e.schema_path})[:4]
+        branches = sorted(
+            {f"branch {e.schema_path[0]}: {_message(e, secret, secrets)}" for e in error.context if e.schema_path}
+        )[:4]
         message = f"matches none of the {error.validator} branches ({'; '.join(branches)})"
-    elif secret:
-        message = f"value does not satisfy {error.validator}={error.validator_value!r}"
     else:
-        message = error.message
+        message = _message(error, secret, secrets)
+    if hidden and _shows(message, error.instance, secret, secrets):
+        rule = f"{error.validator}={error.validator_value!r}"
+        rule = rule if len(rule) <= 120 else str(error.validator)
+        message = f"{_placeholder(error.instance, secret)} does not satisfy {rule}"
     if len(message) > 300:
         message = message[:297] + "..."
     expected = error.validator_value
@@ -204,3 +236,95 @@ def to_violation(error: ValidationError, location: str, root: str, secrets: froz
         value=value,
         expected=expected,
     )
+
+
+def secret_schema(schema: Any, secrets: frozenset[str] = frozenset(), depth: int = SECRET_SCHEMA_DEPTH) -> bool:
+    """True when a value checked against this (inlined) schema may be or hold a secret: the schema is writeOnly
+    or `format: password`, or one of its properties (own, or within items, additionalProperties,
+    patternProperties, prefixItems, allOf/anyOf/oneOf, up to `depth` levels down) is, or has a secret name."""
+    if not isinstance(schema, dict) or depth < 0:
+        return False
+    if schema.get("writeOnly") is True or schema.get("format") == "password":
+        return True
+    children: list[Any] = [schema.get("items"), schema.get("additionalProperties")]
+    for group in ("properties", "patternProperties"):
+        members = schema.get(group)
+        if isinstance(members, dict):
+            if group == "properties" and any(is_secret_name(str(name), secrets) for name in members):
+                return True
+            children += members.values()
+    for group in ("allOf", "anyOf", "oneOf", "prefixItems", "items"):
+        members = schema.get(group)
+        if isinstance(members, list):
+            children += members
+    return any(secret_schema(child, secrets, depth - 1) for child in children if isinstance(child, dict))
+
+
+def quotable(value: Any, secrets: frozenset[str] = frozenset()) -> bool:
+    """True when a value may be quoted in a message: null, booleans, numbers, strings of at most QUOTE_LIMIT
+    characters that do not look secret (masking.looks_secret), and small arrays and objects made of such
+    values with no secret-named field."""
+    if value is None or isinstance(value, bool | int | float):
+        return True
+    if isinstance(value, str):
+        return len(value) <= QUOTE_LIMIT and not looks_secret(value, secrets)
+    if isinstance(value, dict):
+        return len(repr(value)) <= 200 and all(
+            isinstance(k, str) and quotable(k, secrets) and not is_secret_name(k, secrets) and quotable(v, secrets)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return len(repr(value)) <= 200 and all(quotable(v, secrets) for v in value)
+    return False
+
+
+def _hide(value: Any, secrets: frozenset[str]) -> Any:
+    """A copy of a value with every part that may not be quoted replaced by MASK."""
+    if isinstance(value, dict):
+        hidden = {}
+        for key, item in value.items():
+            name = key if isinstance(key, str) and quotable(key, secrets) else MASK
+            secret = isinstance(key, str) and is_secret_name(key, secrets) and item not in (None, "")
+            hidden[name] = MASK if secret else _hide(item, secrets)
+        return hidden
+    if isinstance(value, list | tuple):
+        return [_hide(v, secrets) for v in value]
+    return value if quotable(value, secrets) else MASK
+
+
+def _placeholder(value: Any, secret: bool) -> str:
+    """What a message shows instead of a value: `*** (string)` for a secret, `*** (string, 300 characters)`."""
+    return f"{MASK} ({describe(value, size=not secret)})"
+
+
+def _message(error: ValidationError, secret: bool, secrets: frozenset[str]) -> str:
+    """jsonschema's message, with the instance it quotes replaced by a placeholder when it may not be shown."""
+    text = error.message
+    instance = error.instance
+    if not secret and quotable(instance, secrets):
+        return text
+    placeholder = _placeholder(instance, secret)
+    for shown in (repr(instance), *((instance,) if isinstance(instance, str) and instance else ())):
+        if text.startswith(shown):
+            return placeholder + text[len(shown) :]
+        if shown in text:
+            return text.replace(shown, placeholder, 1)
+    return text
+
+
+def _shows(message: str, instance: Any, secret: bool, secrets: frozenset[str]) -> bool:
+    """True when a message still shows a part of the instance that must not be shown."""
+    for leaf in _leaves(instance):
+        if not secret and quotable(leaf, secrets):
+            continue
+        if repr(leaf) in message or (len(str(leaf)) >= 4 and str(leaf) in message):
+            return True
+    return False
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in (k, *_leaves(v))]
+    if isinstance(value, list | tuple):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [] if value is None or isinstance(value, bool) else [value]

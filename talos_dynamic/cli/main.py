@@ -187,12 +187,13 @@ def _error_json(error: ApiError) -> dict[str, Any]:
 def serve(args: argparse.Namespace) -> int:
     from ..server import start_server
 
-    print(
-        f"Local Talos server on http://{args.host}:{args.port} "
-        f"({'admin token required' if args.token else 'no admin token required'}); Ctrl-C stops it",
-        flush=True,
+    access = (
+        "admin token required: send Authorization: Bearer <the --token value>"
+        if args.token
+        else "no admin token required: admin calls need no Authorization header"
     )
-    start_server(args.host, args.port, args.token, background=False, fault=args.fault)
+    print(f"Local Talos server on http://{args.host}:{args.port} ({access}); Ctrl-C stops it", flush=True)
+    start_server(args.host, args.port, args.token or None, background=False, fault=args.fault)
     return 0
 
 

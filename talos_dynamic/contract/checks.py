@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..call.prepare import PreparedRequest
-from ..call.read import check_response, decode
+from ..call.read import BodyText, check_response, decode
 from ..call.transports import Response
 from ..call.validation import SchemaValidators
 from ..errors import Violation
-from ..masking import MASK, mask_json
+from ..masking import MASK, credential_values, looks_secret, mask_json, mask_text, summarize_body
 from ..rpc_status import GRPC_TO_HTTP, decode_status
 from ..spec.operations import Operation, ResponseSpec
 from ..spec.schemas import coerce_text
@@ -131,7 +131,13 @@ def _code_mismatch(body: Any, http_status: int) -> Iterator[Violation]:
 
 
 def _short(body: Any) -> Any:
-    if isinstance(body, str | bytes) and len(body) > 200:
+    """The body as a finding shows it: JSON as it came (masked later, in _finding); text or bytes (a body
+    that is not JSON, or did not parse) only as its size and media type, never the text."""
+    if isinstance(body, BodyText):
+        return body.summary()
+    if isinstance(body, bytes):
+        return summarize_body(body)
+    if isinstance(body, str) and len(body) > 200:  # a JSON string
         return body[:200]
     return body
 
@@ -145,11 +151,7 @@ def _finding(
     violation: Violation,
     case: str | None,
 ) -> Finding:
-    actual = violation.value
-    if isinstance(actual, dict | list):
-        actual = mask_json(actual, prepared.secret_names)
-    if isinstance(actual, bytes):
-        actual = actual.decode("utf-8", "replace")
+    actual = _masked_actual(violation.value, prepared)
     return Finding(
         check=check,
         severity=severity,
@@ -160,8 +162,29 @@ def _finding(
         path=violation.path,
         rule=violation.rule,
         expected=violation.expected,
-        actual=actual if actual != MASK else MASK,
-        message=violation.message,
+        actual=actual,
+        message=mask_text(violation.message, prepared.secret_names, _credentials(prepared)),
         curl=prepared.to_curl(),
         case=case,
     )
+
+
+def _credentials(prepared: PreparedRequest) -> frozenset[str]:
+    return credential_values(prepared.headers, prepared.url, prepared.secret_names)
+
+
+def _masked_actual(actual: Any, prepared: PreparedRequest) -> Any:
+    """A finding's actual value with secrets masked: JSON by secret name and shape (mask_json), a text or
+    binary body only by its size and media type, any string that looks secret or is one the request
+    carried as MASK."""
+    secrets = prepared.secret_names
+    if isinstance(actual, BodyText):
+        return actual.summary()
+    if isinstance(actual, bytes):
+        return summarize_body(actual)
+    if isinstance(actual, dict | list | tuple):
+        return mask_json(actual, secrets)
+    if isinstance(actual, str) and actual != MASK:
+        values = _credentials(prepared)
+        return MASK if actual in values or looks_secret(actual, secrets) else mask_text(actual, secrets, values)
+    return actual

@@ -168,8 +168,9 @@ def _responses_section(table: ArgumentTable) -> list[str]:
         ]
         what = ", ".join(dict.fromkeys(kinds)) or "no body"
         text = f"{status} : {what}"
-        if response.description:
-            text += f" - {plain_text(response.description).splitlines()[0]}"
+        first_line = plain_text(response.description).splitlines()[:1]
+        if first_line:
+            text += f" - {first_line[0]}"
         lines.append(text)
         if not status.startswith(("1", "2", "3")):
             errors.append(status)

@@ -26,7 +26,7 @@ def regex_sample(pattern: str) -> str | None:
     try:
         text = _render(sre_parse.parse(pattern))
         return text if re.search(pattern, text) else None
-    except (re.error, _Unsupported, RecursionError, OverflowError, TypeError, ValueError):
+    except (re.error, _Unsupported, RecursionError, OverflowError, TypeError, ValueError, StopIteration):
         return None
 
 

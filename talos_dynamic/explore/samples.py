@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -67,10 +68,11 @@ def sample(
     if kind == "object" or (kind is None and "properties" in value):
         return _object(resolver, schema, depth, seen, fill)
     if kind == "array":
-        count = max(int(value.get("minItems") or 0), 1 if fill else 0)
+        count = max(_count(value, "minItems"), 1 if fill else 0)
         return [sample(resolver, schema.get("items"), depth + 1, seen, fill) for _ in range(count)]
     if kind == "integer":
-        return int(_number(value, 0))
+        number = _number(value, 0)
+        return int(number) if math.isfinite(number) else 0
     if kind == "number":
         return float(_number(value, 0))
     if kind == "boolean":
@@ -84,8 +86,16 @@ def _type_of(value: dict[str, Any]) -> str | None:
     kind = value.get("type")
     if isinstance(kind, list):
         non_null = [k for k in kind if k != "null"]
-        return non_null[0] if non_null else "null"
-    return kind
+        kind = non_null[0] if non_null else "null"
+    return kind if isinstance(kind, str) else None
+
+
+def _count(value: dict[str, Any], key: str, cap: int = 64) -> int:
+    """A minLength/minItems-like bound as a small int (0 when it is not a usable number)."""
+    bound = value.get(key)
+    if isinstance(bound, bool) or not isinstance(bound, int | float) or not bound >= 0:
+        return 0
+    return int(min(bound, cap))
 
 
 def _nullable(value: dict[str, Any]) -> bool:
@@ -104,6 +114,7 @@ def _discriminated(
     discriminator = schema.value["discriminator"]
     prop = discriminator.get("propertyName")
     mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+    mapping = {k: v for k, v in mapping.items() if isinstance(v, str)}
     if mapping:
         key, target = next(iter(mapping.items()))
         target = target if "#" in target or "/" in target else f"#/components/schemas/{target}"
@@ -146,7 +157,7 @@ def _object(
         ):
             continue
         out[name] = _sample_all(resolver, schemas, depth, seen, fill)
-    minimum = max(int(schema.value.get("minProperties") or 0), 1 if fill else 0)
+    minimum = max(_count(schema.value, "minProperties"), 1 if fill else 0)
     for name, schemas in props.items():
         if len(out) >= minimum:
             break
@@ -177,9 +188,11 @@ def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
         try:
             if isinstance(pattern, str) and not re.search(pattern, candidate):
                 return False
-        except re.error:
+        except (re.error, RecursionError, OverflowError, ValueError):
             return False
-        return int(value.get("minLength") or 0) <= len(candidate) <= int(value.get("maxLength") or len(candidate))
+        high = value.get("maxLength")
+        high = high if isinstance(high, int | float) and not isinstance(high, bool) else len(candidate)
+        return _count(value, "minLength", cap=len(candidate) + 1) <= len(candidate) <= high
     kind = _type_of(value)
     if kind in ("integer", "number"):
         return isinstance(candidate, int | float) and not isinstance(candidate, bool)
@@ -191,23 +204,30 @@ def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
 
 
 def _number(value: dict[str, Any], fallback: float) -> float:
-    low, high = value.get("minimum"), value.get("maximum")
-    if isinstance(value.get("exclusiveMinimum"), int | float) and not isinstance(value.get("exclusiveMinimum"), bool):
+    low, high = (_finite(value.get(key)) for key in ("minimum", "maximum"))
+    if _finite(value.get("exclusiveMinimum")) is not None:
         low = value["exclusiveMinimum"] + (1 if value.get("type") == "integer" else 0.5)
     elif value.get("exclusiveMinimum") is True and isinstance(low, int | float):
         low = low + 1
     number = low if isinstance(low, int | float) else fallback
     if isinstance(high, int | float) and number > high:
         number = high
-    step = value.get("multipleOf")
-    if isinstance(step, int | float) and step > 0 and number % step:
+    step = _finite(value.get("multipleOf"))
+    if step is not None and step > 0 and number % step:
         number = (number // step + 1) * step
     return number
 
 
+def _finite(value: Any) -> float | None:
+    """A bound that is a finite number, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _string(value: dict[str, Any]) -> str:
-    text = FORMAT_SAMPLES.get(value.get("format") or "", "string")
-    low = int(value.get("minLength") or 0)
+    text = FORMAT_SAMPLES.get(value.get("format") if isinstance(value.get("format"), str) else "", "string")
+    low = _count(value, "minLength", cap=4096)
     high = value.get("maxLength")
     if len(text) < low:
         text = text + "x" * (low - len(text))

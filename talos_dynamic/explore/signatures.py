@@ -31,6 +31,8 @@ def annotation(
     if isinstance(kind, list):
         kinds = [k for k in kind if k != "null"]
         kind = kinds[0] if len(kinds) == 1 else None
+    if not isinstance(kind, str):
+        kind = None
     if kind == "array" and depth < 4:
         item = annotation(resolver, resolved.get("items"), enums, f"{inline_name}_item", depth + 1)
         return list[item]

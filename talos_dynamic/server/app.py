@@ -1,7 +1,13 @@
-"""The local Talos server's WSGI app: routes, admin-token check, openapi-core request validation, answers."""
+"""The local Talos server's WSGI app: routes, admin-token check, openapi-core request validation, answers.
+
+Every answer is JSON; every error is a google.rpc.Status ({code, message, details: [ErrorInfo, ...]}). A
+request is checked in this order: route (404, 405 with Allow), admin token (401), body size (413), body
+encoding and shape (400: UTF-8, JSON, nesting depth), the spec (400), then the operation itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -14,28 +20,50 @@ from typing import Any
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
+from openapi_core.datatypes import RequestParameters
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
 from .faults import FAULTS, apply_fault
+from .messages import capped, describe_problems, shown
 from .openapi_core_compat import without_dotted_path_names
 from .store import KeyStore, StoreError, parse_duration, timestamp
 from .tokens import TokenSigner
 
 SPEC_PATH = TALOS_SPEC
 DOMAIN = "talos-dynamic.local"
+MAX_BODY_BYTES = 1024 * 1024  # a batch of 100 credentials is a few kB
+MAX_JSON_DEPTH = 32  # objects and arrays inside one another (free-form metadata included)
+BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
+# Optional string query parameters where empty means unset (proto3; AIP-158: an empty page_token is page one).
+EMPTY_MEANS_UNSET = frozenset({"page_token", "filter", "update_mask"})
 logger = logging.getLogger("talos_dynamic.server")
 Handler = Callable[[dict[str, Any], dict[str, str], Request], Any]
 
 
-def error_body(status: str, reason: str, message: str) -> dict[str, Any]:
-    """A google.rpc.Status with one ErrorInfo detail (the bare shape)."""
-    return {
-        "code": GRPC_NUMBERS[status],
-        "message": message,
-        "details": [{"@type": ERROR_INFO_TYPE, "reason": reason, "domain": DOMAIN, "metadata": {}}],
-    }
+def error_body(
+    status: str,
+    reason: str,
+    message: str,
+    metadata: dict[str, str] | None = None,
+    extra_details: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A google.rpc.Status with one ErrorInfo detail (the bare shape); the message is capped."""
+    info = {"@type": ERROR_INFO_TYPE, "reason": reason, "domain": DOMAIN, "metadata": dict(metadata or {})}
+    return {"code": GRPC_NUMBERS[status], "message": capped(message), "details": [info, *(extra_details or [])]}
+
+
+class _Request(Request):
+    """A request that reads at most one byte more than MAX_BODY_BYTES of body, declared or (chunked) streamed.
+
+    werkzeug refuses a larger Content-Length at once, but stops reading a chunked body silently at the limit:
+    the one byte more tells _read_body that there was more.
+    """
+
+    max_content_length = MAX_BODY_BYTES + 1
 
 
 class TalosApp:
@@ -44,11 +72,12 @@ class TalosApp:
     def __init__(self, token: str | None = None, spec_path: Path = SPEC_PATH, fault: str | None = None) -> None:
         if fault is not None and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
-        self.token = token
+        self.token = token or None  # no token (or an empty one): admin calls need no Authorization header
         self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
-        self.openapi = OpenAPI.from_dict(without_dotted_path_names(yaml.safe_load(spec_path.read_text("utf-8"))))
+        document = without_dotted_path_names(yaml.safe_load(spec_path.read_text("utf-8")))
+        self.openapi = OpenAPI.from_dict(_without_security(document))
         self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = [
             ("POST", _route("/v2alpha1/admin/issuedApiKeys"), self.issue, True),
             ("GET", _route("/v2alpha1/admin/issuedApiKeys"), self.list, True),
@@ -63,47 +92,90 @@ class TalosApp:
         ]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
+        headers: dict[str, str] = {}
         handler = "none"
         try:
-            handler, _, _ = self._match(request)
-            handler = handler.__name__
-        except StoreError:
-            pass
-        try:
+            request = _Request(environ)
+            with contextlib.suppress(StoreError):
+                handler = self._match(request)[0].__name__
             status, body = self.dispatch(request)
         except StoreError as exc:
-            status, body = GRPC_TO_HTTP[exc.status], error_body(exc.status, exc.reason, exc.message)
+            status = exc.http_status or GRPC_TO_HTTP[exc.status]
+            body = error_body(exc.status, exc.reason, exc.message, exc.metadata, exc.extra_details)
+            headers = exc.headers
         except Exception as exc:  # an answer in the declared shape, never a bare traceback page
             logger.exception("local server: unexpected error")
             status, body = 500, error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}")
-        status, body, content_type = apply_fault(self.fault, handler, status, body, "application/json")
-        response = Response(json.dumps(body), status=status, content_type=content_type)
+        try:
+            status, body, content_type = apply_fault(self.fault, handler, status, body, "application/json")
+            payload = json.dumps(body, allow_nan=False)
+        except Exception as exc:
+            logger.exception("local server: cannot send the answer")
+            status, content_type = 500, "application/json"
+            payload = json.dumps(error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}"))
+        response = Response(payload, status=status, headers=headers, content_type=content_type)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> tuple[int, Any]:
         handler, params, admin = self._match(request)
         if admin and self.token is not None:
-            supplied = request.headers.get("Authorization", "")
-            if not hmac.compare_digest(supplied.encode(), f"Bearer {self.token}".encode()):
-                raise StoreError("UNAUTHENTICATED", "ADMIN_TOKEN_INVALID", "a valid admin bearer token is required")
-        problems = self.openapi.unmarshal_request(WerkzeugOpenAPIRequest(request)).errors
+            self._authenticate(request)
+        body = _read_body(request) if request.method != "GET" else None
+        problems = self.openapi.unmarshal_request(_OpenAPIRequest(request)).errors
         if problems:
-            raise StoreError("INVALID_ARGUMENT", "REQUEST_INVALID", "; ".join(_describe(p) for p in problems))
-        body = json.loads(request.get_data() or b"{}") if request.method != "GET" else {}
+            message, violations = describe_problems(problems)
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "REQUEST_INVALID",
+                message,
+                metadata={"field": violations[0].field, "rule": violations[0].rule},
+                extra_details=[
+                    {
+                        "@type": BAD_REQUEST_TYPE,
+                        "field_violations": [{"field": v.field, "description": v.description} for v in violations],
+                    }
+                ],
+            )
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):  # the spec says so for every body; openapi-core has checked it
+            raise StoreError("INVALID_ARGUMENT", "REQUEST_INVALID", "the request body must be a JSON object")
         return 200, handler(body, params, request)
 
+    def _authenticate(self, request: Request) -> None:
+        supplied = request.headers.get("Authorization", "")
+        scheme, _, credential = supplied.strip().partition(" ")
+        challenge = {"WWW-Authenticate": 'Bearer realm="talos-dynamic"'}
+        if not supplied:
+            raise StoreError(
+                "UNAUTHENTICATED",
+                "ADMIN_TOKEN_INVALID",
+                "this server requires an admin token: send Authorization: Bearer <token>",
+                headers=challenge,
+            )
+        if scheme.lower() != "bearer" or not hmac.compare_digest(credential.strip().encode(), self.token.encode()):
+            raise StoreError(
+                "UNAUTHENTICATED", "ADMIN_TOKEN_INVALID", "the admin bearer token is not valid", headers=challenge
+            )
+
     def _match(self, request: Request) -> tuple[Handler, dict[str, str], bool]:
-        path_matched = False
+        allowed: list[str] = []
         for method, pattern, handler, admin in self.routes:
             match = pattern.fullmatch(request.path)
             if match:
-                path_matched = True
                 if method == request.method:
                     return handler, match.groupdict(), admin
-        if path_matched:
-            raise StoreError("UNIMPLEMENTED", "METHOD_NOT_ALLOWED", f"{request.method} is not allowed here")
-        raise StoreError("NOT_FOUND", "ROUTE_NOT_FOUND", f"no route for {request.path}")
+                allowed.append(method)
+        if allowed:
+            raise StoreError(
+                "UNIMPLEMENTED",  # what grpc-gateway answers with its 405
+                "METHOD_NOT_ALLOWED",
+                f"{shown(request.method, 20)} is not allowed here; allowed: {', '.join(allowed)}",
+                http_status=405,
+                headers={"Allow": ", ".join(allowed)},
+                metadata={"allow": ", ".join(allowed)},
+            )
+        raise StoreError("NOT_FOUND", "ROUTE_NOT_FOUND", f"no route for {shown(request.path, 80)}")
 
     # -- operations --------------------------------------------------------------------------------
     def issue(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
@@ -171,10 +243,119 @@ def _route(template: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _describe(problem: Exception) -> str:
-    causes = getattr(problem, "schema_errors", None) or getattr(problem, "__cause__", None)
-    if isinstance(causes, list | tuple) and causes:
-        return f"{problem}: " + "; ".join(getattr(c, "message", str(c)) for c in causes[:3])
-    if causes is not None and hasattr(causes, "schema_errors"):
-        return f"{problem}: " + "; ".join(e.message for e in causes.schema_errors[:3])
-    return str(problem)
+def _without_security(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without security requirements: the app checks the admin token itself (when it has one)."""
+    document.pop("security", None)
+    for item in document.get("paths", {}).values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict):
+                operation.pop("security", None)
+    return document
+
+
+class _OpenAPIRequest(WerkzeugOpenAPIRequest):
+    """The request as openapi-core sees it, without the empty query values that mean "unset", and with a
+    path segment of only dots (a key id "..", sent as %2E%2E) kept encoded: openapi-core joins the decoded
+    path to the host URL, which would read it as a dot segment."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self._path = "/".join(s.replace(".", "%2E") if s and not s.strip(".") else s for s in request.path.split("/"))
+        query = [(k, v) for k, v in request.args.items(multi=True) if v or k not in EMPTY_MEANS_UNSET]
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(query), header=self.parameters.header, cookie=self.parameters.cookie
+        )
+
+    @property
+    def path(self) -> str:
+        return self.get_path(self._path)
+
+
+def _read_body(request: Request) -> Any:
+    """The JSON body (None when empty), or a StoreError: 413 when too large, 400 when not UTF-8 JSON."""
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise _too_large() from None
+    except (HTTPException, OSError, ValueError):  # a short or badly chunked body
+        raise StoreError("INVALID_ARGUMENT", "BODY_UNREADABLE", "the request body could not be read") from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise _too_large()
+    if not raw:
+        return None
+    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "CONTENT_TYPE_UNSUPPORTED",
+            f"the request body must be application/json, not {shown(request.mimetype or 'untyped', 60)}",
+            metadata={"field": "Content-Type"},
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "BODY_NOT_UTF8",
+            f"the request body is not valid UTF-8 (byte {exc.start})",
+            metadata={"field": "body", "offset": str(exc.start)},
+        ) from None
+    try:
+        body = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise _too_deep() from None
+    except json.JSONDecodeError as exc:  # its message names a position, never the content
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "BODY_NOT_JSON",
+            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            metadata={"field": "body"},
+        ) from None
+    except ValueError as exc:
+        raise StoreError(
+            "INVALID_ARGUMENT", "BODY_NOT_JSON", f"the request body is not valid JSON: {capped(str(exc), 120)}"
+        ) from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise _too_deep()
+    return body
+
+
+def _too_large() -> StoreError:
+    return StoreError(
+        "INVALID_ARGUMENT",
+        "REQUEST_TOO_LARGE",
+        f"the request body is larger than {MAX_BODY_BYTES} bytes",
+        http_status=413,
+        metadata={"limit": str(MAX_BODY_BYTES)},
+    )
+
+
+def _too_deep() -> StoreError:
+    return StoreError(
+        "INVALID_ARGUMENT",
+        "BODY_TOO_DEEP",
+        f"the request body nests objects and arrays more than {MAX_JSON_DEPTH} deep",
+        metadata={"field": "body", "limit": str(MAX_JSON_DEPTH)},
+    )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("a number is too large for a double")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in a decoded JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest

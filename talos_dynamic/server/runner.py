@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .app import SPEC_PATH, TalosApp
+from .app import SPEC_PATH, TalosApp, error_body
+
+# What http.server itself refuses, before the app sees a request: (gRPC status, ErrorInfo reason, message).
+# The server's own messages are not used: they quote the request line back.
+_REFUSALS = {
+    400: ("INVALID_ARGUMENT", "REQUEST_MALFORMED", "the request line or a header is malformed"),
+    414: ("INVALID_ARGUMENT", "URI_TOO_LONG", "the request line is longer than 65536 bytes; shorten the URL"),
+    431: ("INVALID_ARGUMENT", "HEADERS_TOO_LARGE", "a header line is over 65536 bytes or there are over 100 headers"),
+    501: ("UNIMPLEMENTED", "METHOD_UNSUPPORTED", "the request method is not supported"),
+    505: ("UNIMPLEMENTED", "HTTP_VERSION_UNSUPPORTED", "only HTTP/1.0 and HTTP/1.1 are supported"),
+}
+
+
+class _BadRequestTarget(Exception):
+    """The request target cannot be read as a URL."""
 
 
 class _Handler(WSGIRequestHandler):
-    """HTTP/1.1, so clients keep their connections alive."""
+    """Speaks HTTP/1.1 (werkzeug still closes each connection after its answer); every refusal is JSON."""
 
     protocol_version = "HTTP/1.1"
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A refusal from http.server itself (414, 431, 400, 505) as a google.rpc.Status, not an HTML page."""
+        status, reason, text = _REFUSALS.get(
+            code,
+            ("INVALID_ARGUMENT", "REQUEST_REJECTED", "the request was rejected")
+            if code < 500
+            else ("INTERNAL", "INTERNAL", "internal error"),
+        )
+        payload = json.dumps(error_body(status, reason, text)).encode()
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":  # unparsed: answer with a status line
+            self.request_version = "HTTP/1.0"
+        self.log_error("code %d, %s", code, reason)
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", "") != "HEAD":
+            self.wfile.write(payload)
+        self.close_connection = True
+
+    def make_environ(self) -> dict[str, Any]:
+        try:
+            return super().make_environ()
+        except ValueError as exc:  # e.g. an absolute URL with a broken host, "http://[::1/"
+            raise _BadRequestTarget() from exc
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        except _BadRequestTarget:
+            self.send_error(400)
 
 
 class _QuietHandler(_Handler):

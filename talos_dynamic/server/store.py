@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
+import math
 import re
 import threading
 import uuid
@@ -11,23 +13,46 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .credentials import SecretFactory
+from .messages import shown
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)")
 _UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 _FILTER = re.compile(r'\s*(actor_id|name|status)\s*=\s*("([^"]*)"|[A-Za-z0-9_\-.]+)\s*')
 MUTABLE_FIELDS = ("name", "scopes", "metadata")
+# Go's time.Duration is an int64 of nanoseconds: about 2562047h. Talos cannot read a longer ttl either.
+MAX_DURATION = dt.timedelta(microseconds=(2**63 - 1) // 1000)
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 1000
+_PAGE_TOKEN = re.compile(r"[0-9]{1,15}")
 
 
 class StoreError(Exception):
-    """A request the store refuses: gRPC status name, ErrorInfo reason and a message."""
+    """A request the server refuses: gRPC status name, ErrorInfo reason and a message.
 
-    def __init__(self, status: str, reason: str, message: str) -> None:
+    `http_status` overrides the status the gRPC code maps to (405, 413); `headers` are sent with the answer;
+    `metadata` and `extra_details` go into the google.rpc.Status body.
+    """
+
+    def __init__(
+        self,
+        status: str,
+        reason: str,
+        message: str,
+        *,
+        http_status: int | None = None,
+        headers: dict[str, str] | None = None,
+        metadata: dict[str, str] | None = None,
+        extra_details: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.reason, self.message = status, reason, message
+        self.http_status, self.headers = http_status, dict(headers or {})
+        self.metadata, self.extra_details = dict(metadata or {}), list(extra_details or [])
 
 
-def parse_duration(text: str) -> dt.timedelta:
-    """A Go-style duration ("720h", "1h30m", "3600s") as a timedelta."""
+def parse_duration(text: str, field: str = "ttl") -> dt.timedelta:
+    """A Go-style duration ("720h", "1h30m", "3600s") as a timedelta, at most MAX_DURATION."""
+    if not isinstance(text, str):
+        raise StoreError("INVALID_ARGUMENT", "TTL_INVALID", f"{field} must be a string such as 720h")
     pos, seconds = 0, 0.0
     for match in _DURATION.finditer(text):
         if match.start() != pos:
@@ -35,7 +60,19 @@ def parse_duration(text: str) -> dt.timedelta:
         seconds += float(match.group(1)) * _UNITS[match.group(2)]
         pos = match.end()
     if pos != len(text) or not text or seconds <= 0:
-        raise StoreError("INVALID_ARGUMENT", "TTL_INVALID", f"ttl {text!r} is not a positive duration like 720h")
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "TTL_INVALID",
+            f"{field} {shown(text)} is not a positive duration like 720h",
+            metadata={"field": field},
+        )
+    if not math.isfinite(seconds) or seconds > MAX_DURATION.total_seconds():
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "TTL_INVALID",
+            f"{field} {shown(text)} is too long: at most {int(MAX_DURATION.total_seconds() // 3600)}h",
+            metadata={"field": field},
+        )
     return dt.timedelta(seconds=seconds)
 
 
@@ -106,7 +143,7 @@ class KeyStore:
     def _get(self, key_id: str) -> IssuedKey:
         key = self._keys.get(key_id)
         if key is None:
-            raise StoreError("NOT_FOUND", "API_KEY_NOT_FOUND", f"issued API key {key_id!r} not found")
+            raise StoreError("NOT_FOUND", "API_KEY_NOT_FOUND", f"issued API key {shown(key_id, 80)} not found")
         return key
 
     def _new_key(self, body: dict[str, Any], now: dt.datetime) -> tuple[IssuedKey, str]:
@@ -149,11 +186,15 @@ class KeyStore:
 
     def list(self, page_size: int | None, page_token: str | None, filter_text: str | None) -> dict[str, Any]:
         conditions = _parse_filter(filter_text or "")
-        size = page_size or 50
-        try:
-            offset = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
-        except ValueError:
-            raise StoreError("INVALID_ARGUMENT", "PAGE_TOKEN_INVALID", "page_token is not valid") from None
+        if page_size is not None and page_size < 0:
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "PAGE_SIZE_INVALID",
+                "page_size must not be negative",
+                metadata={"field": "page_size"},
+            )
+        size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        offset = _page_offset(page_token or "")  # AIP-158: an empty page_token asks for the first page
         with self._lock:
             now = self.now()
             rows = [k.to_json(now) for k in self._keys.values()]
@@ -174,7 +215,9 @@ class KeyStore:
             raise StoreError(
                 "INVALID_ARGUMENT",
                 "UPDATE_MASK_INVALID",
-                f"update_mask names fields that cannot be updated: {', '.join(unknown)}",
+                f"update_mask names fields that cannot be updated: {', '.join(shown(f) for f in unknown[:5])}"
+                f"; allowed: {', '.join(MUTABLE_FIELDS)}",
+                metadata={"field": "update_mask"},
             )
         with self._lock:
             key = self._get(key_id)
@@ -277,6 +320,24 @@ _VERIFY_MESSAGES = {
 }
 
 
+def _page_offset(token: str) -> int:
+    """The offset a next_page_token encodes; a token this server did not issue is INVALID_ARGUMENT."""
+    if not token:
+        return 0
+    try:
+        text = base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True).decode("ascii")
+    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
+        text = ""
+    if not _PAGE_TOKEN.fullmatch(text):
+        raise StoreError(
+            "INVALID_ARGUMENT",
+            "PAGE_TOKEN_INVALID",
+            "page_token is not a next_page_token this server issued; leave it empty for the first page",
+            metadata={"field": "page_token"},
+        )
+    return int(text)
+
+
 def _parse_filter(text: str) -> list[tuple[str, str]]:
     if not text.strip():
         return []
@@ -287,7 +348,8 @@ def _parse_filter(text: str) -> list[tuple[str, str]]:
             raise StoreError(
                 "INVALID_ARGUMENT",
                 "FILTER_INVALID",
-                f'cannot read filter {part!r}; use actor_id="x", name="x" or status=KEY_STATUS_...',
+                f'cannot read filter {shown(part)}; use actor_id="x", name="x" or status=KEY_STATUS_...',
+                metadata={"field": "filter"},
             )
         value = match.group(3) if match.group(3) is not None else match.group(2)
         conditions.append((match.group(1), value))

@@ -1,18 +1,81 @@
-"""Fetch and parse spec documents (file, http(s) URL or dict; JSON or YAML, safe loading only)."""
+"""Fetch and parse spec documents (file, http(s) URL or dict; JSON or YAML, safe loading only), within limits.
+
+Every document is bounded by SpecLimits (its size, its nesting, what YAML aliases may add) and, when a $ref
+names it, by the spec's RefPolicy (refs.py): the store refuses, with SpecError, any document that policy does
+not allow, so nothing (validation's registry included) reaches a file or a host the user did not allow.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import requests
 import yaml
 
-from ..errors import SpecError
+from ..errors import ConfigurationError, SpecError
+
+if TYPE_CHECKING:
+    from .refs import RefPolicy
+
+ACCEPT = "application/json, application/yaml;q=0.9, */*;q=0.5"
+CHUNK_BYTES = 64 * 1024
+MAX_REDIRECTS = 10
+DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})  # values, never schemas
+
+
+@dataclass(frozen=True)
+class SpecLimits:
+    """What loading a spec may cost; a document past any limit is refused with SpecError naming it.
+
+    - `max_bytes` (default 64 MiB): the size of each document: the spec and every file or URL its $refs
+      load. A file is read, and a download streamed, no further than the limit, so a URL that never ends
+      stops there.
+    - `max_depth` (default 100): how deeply objects and arrays nest, YAML aliases expanded. Real specs stay
+      under 30; the limit keeps every later step (upgrading Swagger 2.0, inlining, validation, docs) clear
+      of Python's recursion limit, so a too deeply nested JSON, YAML or dict spec is a SpecError, never a
+      RecursionError.
+    - `max_alias_nodes` (default 1,000,000): how many nodes YAML aliases (`*name`, and merge keys `<<`) may
+      add to a document once expanded: go-yaml's "excessive aliasing" check, counted while the document is
+      composed, before anything is expanded, so an alias bomb (a few hundred bytes that expand to billions
+      of nodes) is refused at once. A dict (or ref_loader) document's shared containers count the same
+      way, and a document that contains itself (a recursive alias, a cyclic dict) is refused.
+
+    Spec takes `limits=SpecLimits(...)`, Client `spec_limits=`; either also takes a dict of the limits to
+    change, such as `{"max_bytes": 200_000_000}`.
+    """
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 100
+    max_alias_nodes: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            lowest = 0 if field.name == "max_alias_nodes" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise ConfigurationError(f"SpecLimits.{field.name} must be an integer >= {lowest}, not {value!r}")
+
+    @classmethod
+    def of(cls, value: SpecLimits | Mapping[str, int] | None) -> SpecLimits:
+        """The limits from None (the defaults), a SpecLimits, or a mapping of the limits to change."""
+        if value is None:
+            return cls()
+        if isinstance(value, SpecLimits):
+            return value
+        if isinstance(value, Mapping):
+            names = [field.name for field in fields(cls)]
+            unknown = sorted(str(key) for key in value if key not in names)
+            if unknown:
+                raise ConfigurationError(f"spec limits: unknown {', '.join(unknown)} (the limits: {', '.join(names)})")
+            return cls(**value)
+        raise ConfigurationError(f"spec limits are a SpecLimits or a dict, not {type(value).__name__}")
+
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,31 +105,244 @@ def _key_text(key: Any) -> str:
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def parse_text(text: str, source: str) -> Any:
-    """Parse JSON or YAML text; errors name the source and the line."""
+def parse_text(text: str, source: str, limits: SpecLimits | None = None) -> Any:
+    """Parse JSON or YAML text within `limits`; errors name the source and the line."""
+    limits = limits or SpecLimits()
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(text)
+            document = json.loads(text)
         except json.JSONDecodeError:
             pass  # YAML flow style is a superset of JSON; let YAML report the problem
+        except RecursionError:
+            raise _too_deep_for_python(limits, source) from None
+        except ValueError as exc:  # an integer past Python's digit limit
+            raise SpecError(f"not valid JSON: {exc}", source=source) from None
+        else:
+            _check_tree_depth(document, limits, source)
+            return document
+    loader = _SpecYamlLoader(text)
     try:
-        return yaml.load(text, Loader=_SpecYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        node = _compose(loader, limits, source)
+        return None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SpecError(f"not valid JSON or YAML{where}: {problem}", source=source) from None
+    except RecursionError:  # only when max_depth was raised past what Python's recursion limit allows
+        raise _too_deep_for_python(limits, source) from None
+    except ValueError as exc:  # an integer past Python's digit limit
+        raise SpecError(f"not valid YAML: {exc}", source=source) from None
+    finally:
+        loader.dispose()
+
+
+def _too_deep(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return SpecError(
+        f"objects and arrays nest deeper than {limits.max_depth} levels{where} (SpecLimits.max_depth)", source=source
+    )
+
+
+def _too_deep_for_python(limits: SpecLimits, source: str) -> SpecError:
+    return SpecError(
+        f"objects and arrays nest deeper than Python's recursion limit allows (SpecLimits.max_depth is"
+        f" {limits.max_depth})",
+        source=source,
+    )
+
+
+def _too_many_aliases(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+    where = f" (at line {mark.line + 1})" if mark is not None else ""
+    return SpecError(
+        f"excessive aliasing: aliases would expand the document by more than {limits.max_alias_nodes} nodes"
+        f"{where} (SpecLimits.max_alias_nodes)",
+        source=source,
+    )
+
+
+def _compose(loader: Any, limits: SpecLimits, source: str) -> yaml.Node | None:
+    """The YAML document's node graph, composed from the parser's events without recursion.
+
+    Like go-yaml, it counts what aliases add as it goes: each alias adds the size of the node it names,
+    aliases inside that node included (an alias bomb's expanded size is known here without expanding
+    anything), and refuses the document once aliases add more than max_alias_nodes nodes, or it nests
+    (aliases expanded) deeper than max_depth, or an alias names a node that contains it.
+    """
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # document start
+    anchors: dict[str, yaml.Node] = {}
+    shapes: dict[int, tuple[int, int]] = {}  # id(anchored node) -> (height, expanded size), once complete
+    stack: list[list[Any]] = []  # open collections: [node, height of its children, expanded size, mapping key]
+    added = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            node = anchors.get(event.anchor)
+            if node is None:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            if id(node) not in shapes:
+                raise SpecError(
+                    f"the YAML alias *{event.anchor} at line {event.start_mark.line + 1} names a node that contains it",
+                    source=source,
+                )
+            height, size = shapes[id(node)]
+            added += size
+            if added > limits.max_alias_nodes:
+                raise _too_many_aliases(limits, source, event.start_mark)
+            if len(stack) + height > limits.max_depth:
+                raise _too_deep(limits, source, event.start_mark)
+        elif isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if event.anchor is not None and event.anchor in anchors:
+                raise yaml.composer.ComposerError(
+                    f"found duplicate anchor {event.anchor!r}; first occurrence",
+                    anchors[event.anchor].start_mark,
+                    "second occurrence",
+                    event.start_mark,
+                )
+            kind = {yaml.ScalarEvent: yaml.ScalarNode, yaml.SequenceStartEvent: yaml.SequenceNode}.get(
+                type(event), yaml.MappingNode
+            )
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, getattr(event, "value", None), event.implicit)
+            if kind is yaml.ScalarNode:
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                height, size = 0, 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                    shapes[id(node)] = (height, size)
+            else:
+                if len(stack) >= limits.max_depth:
+                    raise _too_deep(limits, source, event.start_mark)
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                stack.append([node, 0, 1, None, event.anchor])
+                continue
+        else:  # the end of the innermost collection
+            node, height, size, _, anchor = stack.pop()
+            node.end_mark = event.end_mark
+            height += 1
+            if anchor is not None:
+                shapes[id(node)] = (height, size)
+        if not stack:
+            break
+        parent = stack[-1]
+        parent[1] = max(parent[1], height)
+        parent[2] += size
+        if not isinstance(parent[0], yaml.MappingNode):
+            parent[0].value.append(node)
+        elif parent[3] is None:
+            parent[3] = node
+        else:
+            parent[0].value.append((parent[3], node))
+            parent[3] = None
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        extra = loader.get_event()
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream", node.start_mark, "but found another document", extra.start_mark
+        )
+    loader.get_event()
+    return node
+
+
+def check_shape(document: Any, limits: SpecLimits, source: str) -> None:
+    """Refuse a parsed document (dicts and lists) nested deeper than max_depth, whose shared containers (one
+    dict or list reached from several places) add more than max_alias_nodes nodes once expanded, or that
+    contains itself. Iterative: a document of any depth gives SpecError, never RecursionError."""
+    if not isinstance(document, dict | list):
+        return
+    shapes: dict[int, tuple[int, int]] = {}  # id(container) -> (height, expanded size), once complete
+    open_ids = {id(document)}
+    stack: list[list[Any]] = [[document, iter(_members(document)), 0, 1]]  # container, members, height, size
+    added = 0
+    while stack:
+        frame = stack[-1]
+        for member in frame[1]:
+            if not isinstance(member, dict | list):
+                frame[3] += 1
+                continue
+            key = id(member)
+            if key in shapes:
+                height, size = shapes[key]
+                added += size
+                if added > limits.max_alias_nodes:
+                    raise _too_many_aliases(limits, source)
+                if len(stack) + height > limits.max_depth:
+                    raise _too_deep(limits, source)
+                frame[2], frame[3] = max(frame[2], height), frame[3] + size
+                continue
+            if key in open_ids:
+                raise SpecError("the document contains itself (a dict or list inside itself)", source=source)
+            if len(stack) >= limits.max_depth:
+                raise _too_deep(limits, source)
+            open_ids.add(key)
+            stack.append([member, iter(_members(member)), 0, 1])
+            break
+        else:
+            stack.pop()
+            open_ids.discard(id(frame[0]))
+            height, size = frame[2] + 1, frame[3]
+            shapes[id(frame[0])] = (height, size)
+            if stack:
+                parent = stack[-1]
+                parent[2], parent[3] = max(parent[2], height), parent[3] + size
+
+
+def _check_tree_depth(document: Any, limits: SpecLimits, source: str) -> None:
+    """check_shape for a tree (what json.loads returns: nothing shared, no cycles), faster."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        members = value.values() if type(value) is dict else value if type(value) is list else ()
+        for member in members:
+            if type(member) is dict or type(member) is list:
+                if depth >= limits.max_depth:
+                    raise _too_deep(limits, source)
+                stack.append((member, depth + 1))
+
+
+def _members(container: dict[Any, Any] | list[Any]) -> Any:
+    return container.values() if isinstance(container, dict) else container
 
 
 class DocumentStore:
-    """Loads each document once, by absolute URI, and keeps it for $ref resolution."""
+    """Loads each document once, by absolute URI, and keeps it for $ref resolution.
 
-    def __init__(self, session: requests.Session | None = None, timeout: float = 30.0) -> None:
+    A document is loaded only when the spec's RefPolicy allows its URI (or `ref_loader` supplies it), within
+    the SpecLimits. Downloads stream, stopping at max_bytes, and follow redirects one hop at a time: the
+    user's `session` (its headers, auth, cookies, client certificate and params) is used only on the spec's
+    own origin; any other origin (an allowed $ref elsewhere, a redirect) gets a plain session that keeps
+    just the proxies and TLS verification settings, so credentials never leave the spec's origin.
+    """
+
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        timeout: float = 30.0,
+        *,
+        limits: SpecLimits | None = None,
+        policy: RefPolicy | None = None,
+        ref_loader: Callable[[str], Any] | None = None,
+    ) -> None:
         self._documents: dict[str, Any] = {}
         self._session = session
         self._timeout = timeout
+        self.limits = limits or SpecLimits()
+        self.policy = policy
+        self.ref_loader = ref_loader
         self.transform: Callable[[Any], Any] | None = None  # applied to every document loaded from now on
+        self.schema_ids = False  # OpenAPI 3.1: a URI may name a schema by its "$id" in a loaded document
+        self._ids: dict[str, tuple[str, str, Any]] = {}
+        self._ids_of = 0  # how many documents self._ids was built from
 
     @property
     def documents(self) -> dict[str, Any]:
@@ -78,38 +354,186 @@ class DocumentStore:
         self._documents[uri] = document
 
     def get(self, uri: str) -> Any:
-        """The parsed document at an absolute URI (file:// or http(s)://), loaded on first use."""
-        if uri not in self._documents:
-            document = self._fetch(uri)
-            self._documents[uri] = self.transform(document) if self.transform else document
-        return self._documents[uri]
+        """The parsed document (or, OpenAPI 3.1, the schema identified by that $id) at an absolute URI.
+
+        A document not loaded yet is loaded now when the policy allows it; anything else raises SpecError
+        (and never touches the network), which is what validation's reference registry relies on.
+        """
+        return self.locate(uri)[2]
+
+    def locate(self, uri: str) -> tuple[str, str, Any]:
+        """(document URI, JSON pointer, value) for an absolute URI without fragment: a loaded document; a
+        schema a loaded document identifies with that "$id" (OpenAPI 3.1, resolved locally, never fetched);
+        or a document loaded now, from `ref_loader` or where the policy allows. SpecError otherwise."""
+        if uri in self._documents:
+            return uri, "", self._documents[uri]
+        found = self.identified(uri)
+        if found is not None:
+            return found
+        document = self._load(uri)
+        self._documents[uri] = self.transform(document) if self.transform else document
+        return uri, "", self._documents[uri]
+
+    def identified(self, uri: str) -> tuple[str, str, Any] | None:
+        """(document URI, pointer, schema) of the schema whose "$id" is `uri` (or whose "$anchor" is the
+        fragment of `uri`) in a loaded document; None when none is, or the spec is not OpenAPI 3.1."""
+        if not self.schema_ids:
+            return None
+        if self._ids_of != len(self._documents):
+            ids: dict[str, tuple[str, str, Any]] = {}
+            for document_uri, document in list(self._documents.items()):
+                for key, found in _schema_ids(document_uri, document):
+                    ids.setdefault(key, found)
+            self._ids, self._ids_of = ids, len(self._documents)
+        return self._ids.get(uri)
+
+    def _load(self, uri: str) -> Any:
+        if self.policy is None or uri != self.policy.root:  # the spec itself is what the user asked for
+            supplied = self._supplied(uri) if self.ref_loader is not None else None
+            if supplied is not None:
+                return supplied
+            if self.policy is not None:
+                self.policy.check(uri)
+        return self._fetch(uri)
+
+    def _supplied(self, uri: str) -> Any:
+        """What the user's ref_loader answers for `uri`: None to let the policy decide."""
+        assert self.ref_loader is not None
+        try:
+            supplied = self.ref_loader(uri)
+        except SpecError:
+            raise
+        except Exception as exc:
+            raise SpecError(f"ref_loader failed: {type(exc).__name__}: {exc}", source=uri) from exc
+        if supplied is None:
+            return None
+        if isinstance(supplied, str):
+            supplied = supplied.encode("utf-8")
+        if isinstance(supplied, bytes | bytearray):
+            if len(supplied) > self.limits.max_bytes:
+                raise _too_large(self.limits, uri)
+            return parse_text(_decode(bytes(supplied), None, uri), uri, self.limits)
+        return copy_dict_source(supplied, self.limits, uri)
 
     def _fetch(self, uri: str) -> Any:
-        scheme = urlsplit(uri).scheme
-        if scheme == "file":
-            path = Path(unquote(urlsplit(uri).path))
+        parts = urlsplit(uri)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
             try:
-                text = path.read_text(encoding="utf-8")
+                with path.open("rb") as handle:
+                    data = handle.read(self.limits.max_bytes + 1)
             except FileNotFoundError:
                 raise SpecError("file not found", source=str(path)) from None
-            except (OSError, UnicodeDecodeError) as exc:
+            except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
                 raise SpecError(f"cannot read the file: {exc}", source=str(path)) from None
-            return parse_text(text, str(path))
-        if scheme in ("http", "https"):
-            return parse_text(self._download(uri), uri)
-        raise SpecError(f"cannot load a document from {scheme or 'a relative'} URI", source=uri)
+            if len(data) > self.limits.max_bytes:
+                raise _too_large(self.limits, str(path))
+            return parse_text(_decode(data, None, str(path)), str(path), self.limits)
+        if parts.scheme in ("http", "https"):
+            return parse_text(self._download(uri), uri, self.limits)
+        raise SpecError(f"cannot load a document from {parts.scheme or 'a relative'} URI", source=uri)
 
     def _download(self, uri: str) -> str:
-        session = self._session or requests.Session()
-        try:
-            response = session.get(
-                uri, timeout=self._timeout, headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"}
-            )
-        except requests.RequestException as exc:
-            raise SpecError(f"cannot download the spec: {type(exc).__name__}", source=uri) from None
-        if response.status_code != 200:
-            raise SpecError(f"downloading the spec answered HTTP {response.status_code}", source=uri)
-        return response.text
+        url = uri
+        for _ in range(MAX_REDIRECTS + 1):
+            own = self._session is not None and (self.policy is None or self.policy.same_origin(url))
+            session = self._session if own else self._plain_session()
+            assert session is not None
+            try:
+                response = session.get(
+                    url, timeout=self._timeout, headers={"Accept": ACCEPT}, stream=True, allow_redirects=False
+                )
+                with response:
+                    if response.is_redirect:
+                        url = self._redirect(uri, url, session.get_redirect_target(response) or "")
+                        continue
+                    if response.status_code != 200:
+                        raise SpecError(f"downloading the spec answered HTTP {response.status_code}", source=uri)
+                    return self._read(response, uri)
+            except requests.RequestException as exc:
+                raise SpecError(f"cannot download the spec: {type(exc).__name__}", source=uri) from None
+            finally:
+                if not own:
+                    session.close()
+        raise SpecError(f"more than {MAX_REDIRECTS} redirects", source=uri)
+
+    def _redirect(self, uri: str, url: str, location: str) -> str:
+        """Where a redirect goes: http(s) only and, for a $ref, only where the policy lets the $ref go."""
+        target = urljoin(url, location)
+        if urlsplit(target).scheme not in ("http", "https"):
+            raise SpecError(f"redirected to {target}, which is not an http(s) URL", source=uri)
+        if self.policy is not None and uri != self.policy.root:
+            try:
+                self.policy.check(target)
+            except SpecError as exc:
+                raise SpecError(f"redirected to {target}: {exc.reason}", source=uri) from None
+        return target
+
+    def _plain_session(self) -> requests.Session:
+        """A session without the user's credentials, for origins other than the spec's."""
+        plain = requests.Session()
+        if self._session is not None:
+            plain.proxies = dict(self._session.proxies)
+            plain.verify = self._session.verify
+            plain.trust_env = self._session.trust_env
+        return plain
+
+    def _read(self, response: requests.Response, uri: str) -> str:
+        limit = self.limits.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(self.limits, uri)
+        body = bytearray()
+        for chunk in response.iter_content(CHUNK_BYTES):
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(self.limits, uri)
+        return _decode(bytes(body), _charset(response.headers.get("Content-Type", "")), uri)
+
+
+def _too_large(limits: SpecLimits, source: str) -> SpecError:
+    return SpecError(f"the document is larger than {limits.max_bytes} bytes (SpecLimits.max_bytes)", source=source)
+
+
+def _charset(content_type: str) -> str | None:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _decode(data: bytes, charset: str | None, source: str) -> str:
+    """The text of a document: in its declared charset, else UTF-8 (a byte order mark is dropped)."""
+    try:
+        return data.decode(charset or "utf-8-sig")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read the document as {charset or 'UTF-8'} text: {exc}", source=source) from None
+
+
+def _schema_ids(document_uri: str, document: Any) -> list[tuple[str, tuple[str, str, Any]]]:
+    """Every schema a document identifies, as (its "$id" URI, or "$id URI#$anchor", (document URI, pointer,
+    schema)); iterative, skipping data keywords (enum, const, default, examples), whose values are not schemas."""
+    found = []
+    stack: list[tuple[Any, str, str]] = [(document, "", document_uri)]
+    while stack:
+        value, pointer, base = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("$id"), str):
+                base = urldefrag(urljoin(base, value["$id"]))[0]
+                found.append((base, (document_uri, pointer, value)))
+            if isinstance(value.get("$anchor"), str):
+                found.append((f"{base}#{value['$anchor']}", (document_uri, pointer, value)))
+            members = [(key, member) for key, member in value.items() if key not in DATA_KEYWORDS]
+        elif isinstance(value, list):
+            members = list(enumerate(value))
+        else:
+            continue
+        for key, member in reversed(members):
+            if isinstance(member, dict | list):
+                token = str(key).replace("~", "~0").replace("/", "~1")
+                stack.append((member, f"{pointer}/{token}", base))
+    return found
 
 
 def source_uri(source: str | Path) -> tuple[str, str]:
@@ -121,6 +545,11 @@ def source_uri(source: str | Path) -> tuple[str, str]:
     return path.as_uri(), str(source)
 
 
-def copy_dict_source(source: dict[str, Any]) -> dict[str, Any]:
-    """A private deep copy, so the caller's dict is never touched."""
-    return copy.deepcopy(source)
+def copy_dict_source(source: dict[str, Any], limits: SpecLimits | None = None, name: str = "<dict>") -> dict[str, Any]:
+    """A private deep copy, so the caller's dict is never touched; refused first when past the limits."""
+    limits = limits or SpecLimits()
+    check_shape(source, limits, name)
+    try:
+        return copy.deepcopy(source)
+    except RecursionError:  # only when max_depth was raised past what Python's recursion limit allows
+        raise _too_deep_for_python(limits, name) from None

@@ -2,38 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from ..errors import SpecError
-from .documents import DocumentStore, copy_dict_source, source_uri
+from ..errors import ConfigurationError, SpecError
+from .documents import DocumentStore, SpecLimits, copy_dict_source, source_uri
 from .operations import HTTP_METHODS, Operation
-from .refs import Located, Resolver
+from .refs import AllowRefs, Located, RefPolicy, Resolver
 from .swagger2 import convert_schema, is_swagger2, upgrade
 
 DICT_SOURCE_NAME = "<dict>"
 
 
 class Spec:
-    """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand."""
+    """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand.
+
+    `source` is a path, an http(s) URL (downloaded with `session=`, a requests.Session, within `timeout`
+    seconds per read) or a dict (copied, never modified). Loading is bounded and sandboxed:
+
+    - `limits=` (a SpecLimits, or a dict of the limits to change) caps each document's size (64 MiB),
+      nesting (100 levels) and what YAML aliases may add (1,000,000 nodes); see SpecLimits.
+    - $refs resolve only inside the spec's own folder (a file spec's folder, a URL spec's URL prefix, a
+      dict spec's current directory): a file outside it (`../outside.json`, file:// elsewhere), a URL from
+      a local spec, another host from a URL spec are refused with SpecError naming the $ref, its file and
+      its JSON pointer, unless `allow_refs=` allows them: True for anything, or a list of folders and URL
+      prefixes (see RefPolicy). OpenAPI 3.1 references to a schema's "$id" resolve from the loaded
+      documents, never over the network.
+    - `ref_loader=`, a callable `uri -> document`, is asked first for every document a $ref names (the
+      spec itself excepted): it returns the parsed document (a dict or list), its JSON/YAML text (str or
+      bytes), or None to leave the URI to the policy. For users who fetch references themselves (with their
+      own credentials, from a bundle, a cache).
+    - `session=` and its credentials go to the spec's own origin only: an allowed $ref on another origin,
+      or a redirect there, is fetched without them.
+    """
 
     def __init__(
-        self, source: str | Path | dict[str, Any], *, session: requests.Session | None = None, timeout: float = 30.0
+        self,
+        source: str | Path | dict[str, Any],
+        *,
+        session: requests.Session | None = None,
+        timeout: float = 30.0,
+        allow_refs: AllowRefs = None,
+        ref_loader: Callable[[str], Any] | None = None,
+        limits: SpecLimits | Mapping[str, int] | None = None,
     ) -> None:
-        self.store = DocumentStore(session=session, timeout=timeout)
+        self.limits = SpecLimits.of(limits)
+        if ref_loader is not None and not callable(ref_loader):
+            raise ConfigurationError(f"ref_loader is a callable uri -> document, not {type(ref_loader).__name__}")
+        document = None
         if isinstance(source, dict):
             # Relative $refs of a dict spec resolve against the current directory.
             self.uri, self.source = (Path.cwd() / "__dict_spec__.json").as_uri(), DICT_SOURCE_NAME
-            self.store.add(self.uri, copy_dict_source(source))
+            document = copy_dict_source(source, self.limits, DICT_SOURCE_NAME)
         elif isinstance(source, str | Path):
             self.uri, self.source = source_uri(source)
         else:
             raise SpecError(
                 f"a spec source is a path, a URL or a dict, not {type(source).__name__}", source=repr(source)[:80]
             )
+        self.policy = RefPolicy(self.uri, allow_refs, dict_source=document is not None)
+        self.store = DocumentStore(
+            session=session, timeout=timeout, limits=self.limits, policy=self.policy, ref_loader=ref_loader
+        )
+        if document is not None:
+            self.store.add(self.uri, document)
         self.resolver = Resolver(self.store, {self.uri: self.source})
         self.original = self.store.get(self.uri)
         self.swagger2 = is_swagger2(self.original)
@@ -43,6 +79,7 @@ class Spec:
         self.document = self.store.get(self.uri)
         self.root = Located(self.document, self.uri, "")
         self.version = self._version()
+        self.store.schema_ids = self.is_31  # JSON Schema 2020-12: a "$id" names a schema, resolved locally
 
     def _version(self) -> tuple[int, int]:
         if not isinstance(self.document, dict):

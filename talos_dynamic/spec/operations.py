@@ -72,6 +72,12 @@ class Operation:
         self.path = path
         self.node = node
         self.path_item = path_item
+        if not isinstance(path, str):
+            raise SpecError(
+                f"a path must be a string, not {type(path).__name__}",
+                source=spec.resolver.display(path_item.uri),
+                pointer=path_item.pointer,
+            )
         raw = node.value
         operation_id = raw.get("operationId")
         self.operation_id: str | None = operation_id if isinstance(operation_id, str) and operation_id else None
@@ -109,10 +115,19 @@ class Operation:
 
     def _parameter(self, node: Located) -> Parameter:
         raw = node.value
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in DEFAULT_STYLE:
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("name"), str)
+            or not isinstance(raw.get("in"), str)
+            or raw["in"] not in DEFAULT_STYLE
+        ):
             raise self._error("a parameter needs a 'name' and 'in' (path, query, header or cookie)", node)
         location = raw["in"]
         style = raw.get("style") or DEFAULT_STYLE[location]
+        if not isinstance(style, str):
+            raise self._error(
+                f"a parameter's 'style' must be a string, not {type(style).__name__}", node.child("style")
+            )
         explode = raw.get("explode")
         if not isinstance(explode, bool):
             explode = style == "form"
@@ -120,6 +135,8 @@ class Operation:
         content = node.get("content")
         if content is not None and isinstance(content.value, dict) and content.value:
             media_type = next(iter(content.value))
+            if not isinstance(media_type, str):
+                raise self._error("a media type name must be a string", content)
             schema = self.spec.resolver.resolve(content.child(media_type)).get("schema")
         return Parameter(
             name=raw["name"],
@@ -130,7 +147,7 @@ class Operation:
             explode=explode,
             allow_reserved=raw.get("allowReserved") is True,
             media_type=media_type,
-            description=raw.get("description") or "",
+            description=_text(raw.get("description")),
             deprecated=raw.get("deprecated") is True,
             where=self.spec.display(node),
         )
@@ -147,7 +164,7 @@ class Operation:
         return RequestBody(
             required=node.value.get("required") is True,
             content=self._content(node),
-            description=node.value.get("description") or "",
+            description=_text(node.value.get("description")),
         )
 
     def _content(self, owner: Located) -> dict[str, MediaType]:
@@ -156,6 +173,8 @@ class Operation:
             return {}
         media = {}
         for name in content.value:
+            if not isinstance(name, str):
+                raise self._error(f"a media type name must be a string, not {type(name).__name__}", content)
             entry = self.spec.resolver.resolve(content.child(name))
             encoding = entry.value.get("encoding") if isinstance(entry.value, dict) else None
             media[name] = MediaType(
@@ -171,7 +190,7 @@ class Operation:
             return {}
         found = {}
         for status in node.value:
-            if status.startswith("x-"):
+            if str(status).startswith("x-"):
                 continue
             response = self.spec.resolver.resolve(node.child(status))
             if not isinstance(response.value, dict):
@@ -183,7 +202,7 @@ class Operation:
                 headers={k: self.spec.resolver.resolve(headers.child(k)) for k in headers.value}
                 if headers is not None and isinstance(headers.value, dict)
                 else {},
-                description=response.value.get("description") or "",
+                description=_text(response.value.get("description")),
                 links=self._resolved_map(response.get("links")),
             )
         return found
@@ -236,3 +255,8 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<Operation {self.python_name or self.name}: {self.method} {self.path}>"
+
+
+def _text(value: Any) -> str:
+    """A description as text ("" when absent or not a string)."""
+    return value if isinstance(value, str) else ""

@@ -40,7 +40,9 @@ def _collect(
     props = schema.get("properties")
     if props is not None and isinstance(props.value, dict):
         for name in props.value:
-            properties.setdefault(name, []).append(props.child(name))
+            if isinstance(name, str) and not (name == "$ref" and isinstance(props.value[name], str)):
+                # a properties map that is itself {"$ref": "..."} is no property; neither is a non-text name
+                properties.setdefault(name, []).append(props.child(name))
     if isinstance(schema.value.get("required"), list):
         required.extend(r for r in schema.value["required"] if isinstance(r, str))
     members = schema.get("allOf")
@@ -91,8 +93,10 @@ def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth:
     if props is not None and isinstance(props.value, dict):
         for name in props.value:
             prop = resolver.resolve(props.child(name))
-            if isinstance(prop.value, dict) and (
-                prop.value.get("writeOnly") is True or prop.value.get("format") == "password"
+            if (
+                isinstance(name, str)
+                and isinstance(prop.value, dict)
+                and (prop.value.get("writeOnly") is True or prop.value.get("format") == "password")
             ):
                 found.add(name.lower())
             _secrets(resolver, prop, found, depth - 1, seen)
@@ -114,8 +118,8 @@ def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) ->
     name = schema_name(schema)
     resolved = resolver.resolve(schema)
     value = resolved.value
-    if not isinstance(value, dict):
-        return "Any"
+    if not isinstance(value, dict) or depth > 8:  # deeper: a schema that nests itself (allOf: [$ref: itself])
+        return name or "Any"
     if name and (
         value.get("enum")
         or value.get("type") in (None, "object")
@@ -129,6 +133,8 @@ def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) ->
     if isinstance(kind, list):
         kinds = [k for k in kind if k != "null"]
         kind = kinds[0] if len(kinds) == 1 else None
+    if not isinstance(kind, str):
+        kind = None
     if kind == "array" and depth < 4:
         text = f"list[{describe_type(resolver, resolved.get('items'), depth + 1)}]"
     elif kind == "string" and value.get("format") == "binary":

@@ -82,7 +82,7 @@ def convert_schema(schema: Any) -> Any:
             out[key] = {"propertyName": value}
         elif key in ("properties", "definitions") and isinstance(value, dict):
             out[key] = {name: convert_schema(item) for name, item in value.items()}
-        elif key in ("example", "default", "enum") or key.startswith("x-"):
+        elif key in ("example", "default", "enum") or _extension(key):
             out[key] = value
         else:
             out[key] = convert_schema(value)
@@ -94,8 +94,8 @@ class Upgrader:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.doc = document
-        self.consumes = document.get("consumes") or ["application/json"]
-        self.produces = document.get("produces") or ["application/json"]
+        self.consumes = _media_types(document.get("consumes"), ["application/json"])
+        self.produces = _media_types(document.get("produces"), ["application/json"])
         self.global_params = document.get("parameters") if isinstance(document.get("parameters"), dict) else {}
 
     def upgrade(self) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class Upgrader:
         for key in ("tags", "security", "externalDocs"):
             if key in doc:
                 out[key] = doc[key]
-        out.update({k: v for k, v in doc.items() if k.startswith("x-")})
+        out.update({k: v for k, v in doc.items() if _extension(k)})
         components: dict[str, Any] = {}
         if isinstance(doc.get("definitions"), dict):
             components["schemas"] = {k: convert_schema(v) for k, v in doc["definitions"].items()}
@@ -127,30 +127,37 @@ class Upgrader:
             components["securitySchemes"] = {k: self._security(v) for k, v in doc["securityDefinitions"].items()}
         if components:
             out["components"] = components
-        out["paths"] = {path: self._path_item(item) for path, item in (doc.get("paths") or {}).items()}
+        paths = doc.get("paths") or {}
+        # paths that are not an object go through as they are: loading then names their pointer
+        out["paths"] = {p: self._path_item(item) for p, item in paths.items()} if isinstance(paths, dict) else paths
         return out
 
     def _servers(self) -> list[dict[str, str]]:
-        base = self.doc.get("basePath") or ""
-        host = self.doc.get("host")
+        base = self.doc.get("basePath") if isinstance(self.doc.get("basePath"), str) else ""
+        host = self.doc.get("host") if isinstance(self.doc.get("host"), str) else ""
         if not host:
             return [{"url": base}] if base and base != "/" else []
-        schemes = self.doc.get("schemes") or ["https"]
-        return [{"url": f"{scheme}://{host}{base}"} for scheme in schemes]
+        schemes = self.doc.get("schemes")
+        schemes = [s for s in schemes if isinstance(s, str)] if isinstance(schemes, list) else []
+        return [{"url": f"{scheme}://{host}{base}"} for scheme in schemes or ["https"]]
 
     def _path_item(self, item: Any) -> Any:
         if not isinstance(item, dict):
             return item
         if "$ref" in item:
-            return {"$ref": rewrite_ref(item["$ref"])}
+            return {"$ref": rewrite_ref(item["$ref"]) if isinstance(item["$ref"], str) else item["$ref"]}
         shared = item.get("parameters") or []
-        out: dict[str, Any] = {k: v for k, v in item.items() if k.startswith("x-")}
+        out: dict[str, Any] = {k: v for k, v in item.items() if _extension(k)}
+        if not isinstance(shared, list):  # goes through as it is: loading then names its pointer
+            out["parameters"], shared = shared, []
         plain_shared = [p for p in shared if self._location(p) not in ("body", "formData")]
         if plain_shared:
             out["parameters"] = [self._parameter_or_ref(p) for p in plain_shared]
         for method in HTTP_METHODS:
             if isinstance(item.get(method), dict):
                 out[method] = self._operation(item[method], shared)
+            elif method in item:
+                out[method] = item[method]  # not an operation object: loading names its pointer
         return out
 
     def _location(self, param: Any) -> str | None:
@@ -167,28 +174,27 @@ class Upgrader:
 
     def _operation(self, op: dict[str, Any], shared: list[Any]) -> dict[str, Any]:
         out = {k: v for k, v in op.items() if k not in ("parameters", "responses", "consumes", "produces", "schemes")}
-        consumes = op.get("consumes") or self.consumes
-        produces = op.get("produces") or self.produces
+        consumes = _media_types(op.get("consumes"), self.consumes)
+        produces = _media_types(op.get("produces"), self.produces)
         own = op.get("parameters") or []
-        own_keys = {
-            (self._resolved(p).get("in"), self._resolved(p).get("name"))
-            for p in own
-            if isinstance(self._resolved(p), dict)
-        }
-        inherited = [
-            p
-            for p in shared
-            if isinstance(self._resolved(p), dict)
-            and (self._resolved(p).get("in"), self._resolved(p).get("name")) not in own_keys
-        ]
+        if not isinstance(own, list):  # goes through as it is: loading then names its pointer
+            out["parameters"], own = own, []
+        own_keys = {self._key(p) for p in own} - {None}
+        inherited = [p for p in shared if isinstance(self._resolved(p), dict) and self._key(p) not in own_keys]
         every = [*inherited, *own]
-        plain = [self._parameter_or_ref(p) for p in own if self._location(p) not in ("body", "formData")]
+        # a formData parameter without a name cannot be a form field: it stays a parameter, which loading
+        # then reports with its pointer
+        unnamed = [p for p in own if self._location(p) == "formData" and self._key(p) is None]
+        plain = [
+            self._parameter_or_ref(p) for p in own if self._location(p) not in ("body", "formData") or p in unnamed
+        ]
         if plain:
             out["parameters"] = plain
         body = [p for p in every if self._location(p) == "body"]
-        form = [self._resolved(p) for p in every if self._location(p) == "formData"]
+        form = [self._resolved(p) for p in every if self._location(p) == "formData" and self._key(p) is not None]
         if body:
             ref = body[0].get("$ref") if isinstance(body[0], dict) else None
+            ref = ref if isinstance(ref, str) else None
             out["requestBody"] = (
                 {"$ref": f"#/components/requestBodies/{ref.rsplit('/', 1)[-1]}"}
                 if ref
@@ -198,27 +204,37 @@ class Upgrader:
             out["requestBody"] = self._form_body(form, consumes)
         if isinstance(op.get("responses"), dict):
             out["responses"] = {
-                k: self._response(v, produces) if not k.startswith("x-") else v for k, v in op["responses"].items()
+                k: self._response(v, produces) if not _extension(k) else v for k, v in op["responses"].items()
             }
         return out
+
+    def _key(self, param: Any) -> tuple[str, str] | None:
+        """(in, name) of a parameter (through its $ref), or None when either is missing or not text."""
+        resolved = self._resolved(param)
+        if isinstance(resolved, dict) and isinstance(resolved.get("in"), str) and isinstance(resolved.get("name"), str):
+            return resolved["in"], resolved["name"]
+        return None
 
     def _parameter_or_ref(self, param: Any) -> Any:
         if isinstance(param, dict) and isinstance(param.get("$ref"), str):
             return {"$ref": rewrite_ref(param["$ref"])}
-        return self._parameter(param)
+        return self._parameter(param) if isinstance(param, dict) else param
 
     def _parameter(self, param: dict[str, Any]) -> dict[str, Any]:
         out = {
             k: v
             for k, v in param.items()
-            if k in ("name", "in", "description", "required", "deprecated", "allowEmptyValue") or k.startswith("x-")
+            if k in ("name", "in", "description", "required", "deprecated", "allowEmptyValue") or _extension(k)
         }
         schema = {k: convert_schema(v) for k, v in param.items() if k in PARAM_SCHEMA_KEYS}
         if param.get("x-nullable"):
             schema["nullable"] = True
         out["schema"] = schema
         if schema.get("type") == "array":
-            style, explode = COLLECTION_STYLES.get(param.get("collectionFormat") or "csv", ("form", False))
+            collection = param.get("collectionFormat")
+            style, explode = COLLECTION_STYLES.get(
+                collection if isinstance(collection, str) else "csv", ("form", False)
+            )
             if param.get("in") in ("path", "header"):
                 style = "simple"
             out["style"], out["explode"] = style, explode
@@ -232,7 +248,7 @@ class Upgrader:
             body["description"] = param["description"]
         if param.get("required"):
             body["required"] = True
-        body.update({k: v for k, v in param.items() if k.startswith("x-")})
+        body.update({k: v for k, v in param.items() if _extension(k)})
         return body
 
     def _form_body(self, params: list[dict[str, Any]], consumes: list[str]) -> dict[str, Any]:
@@ -266,7 +282,7 @@ class Upgrader:
         if not isinstance(response, dict):
             return response
         if "$ref" in response:
-            return {"$ref": rewrite_ref(response["$ref"])}
+            return {"$ref": rewrite_ref(response["$ref"]) if isinstance(response["$ref"], str) else response["$ref"]}
         out: dict[str, Any] = {"description": response.get("description", "")}
         if "schema" in response:
             schema = convert_schema(response["schema"])
@@ -285,19 +301,21 @@ class Upgrader:
                 for name, h in response["headers"].items()
                 if isinstance(h, dict)
             }
-        out.update({k: v for k, v in response.items() if k.startswith("x-")})
+        out.update({k: v for k, v in response.items() if _extension(k)})
         return out
 
     @staticmethod
-    def _security(scheme: dict[str, Any]) -> dict[str, Any]:
+    def _security(scheme: Any) -> Any:
+        if not isinstance(scheme, dict):
+            return scheme
         kind = scheme.get("type")
-        extra = {k: v for k, v in scheme.items() if k == "description" or k.startswith("x-")}
+        extra = {k: v for k, v in scheme.items() if k == "description" or _extension(k)}
         if kind == "basic":
             return {"type": "http", "scheme": "basic", **extra}
         if kind == "apiKey":
             return {"type": "apiKey", "name": scheme.get("name"), "in": scheme.get("in"), **extra}
         if kind == "oauth2":
-            flow = FLOWS.get(scheme.get("flow", ""), "implicit")
+            flow = FLOWS.get(scheme["flow"], "implicit") if isinstance(scheme.get("flow"), str) else "implicit"
             details: dict[str, Any] = {"scopes": scheme.get("scopes") or {}}
             for key in ("authorizationUrl", "tokenUrl"):
                 if key in scheme:
@@ -309,3 +327,14 @@ class Upgrader:
 def upgrade(document: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI 3.0.3 equivalent of a Swagger 2.0 document (the input is not modified)."""
     return Upgrader(document).upgrade()
+
+
+def _extension(key: Any) -> bool:
+    """An x- extension key."""
+    return isinstance(key, str) and key.startswith("x-")
+
+
+def _media_types(value: Any, default: list[str]) -> list[str]:
+    """The text entries of a consumes/produces list; the default when there are none."""
+    found = [m for m in value if isinstance(m, str)] if isinstance(value, list) else []
+    return found or default

@@ -1,0 +1,116 @@
+"""Bounded time and memory against hostile servers on 127.0.0.1: drip-feeding, huge and compressed bodies."""
+
+import asyncio
+import gzip
+import socket
+import threading
+import time
+
+import pytest
+
+from talos_dynamic import AsyncClient, Client, RequestsTransport, TransportError
+
+from .test_wire import api
+
+
+class DripServer:
+    """Answers every connection with `prefix` at once, then `payload` one byte every `interval` seconds."""
+
+    def __init__(self, prefix: bytes, payload: bytes, interval: float) -> None:
+        self.prefix, self.payload, self.interval = prefix, payload, interval
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(self.prefix)
+                for byte in self.payload:
+                    if self.stopped.is_set():
+                        return
+                    conn.sendall(bytes([byte]))
+                    time.sleep(self.interval)
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.sock.close()
+
+
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\nX-Pad: " + b"a" * 300
+BODY = b'{"id": "' + b"x" * 180
+
+
+@pytest.mark.parametrize(
+    ("prefix", "payload"),
+    [(b"", HEAD), (HEAD + b"\r\n\r\n", BODY)],
+    ids=["status line and headers drip", "body drips"],
+)
+def test_the_timeout_is_the_whole_calls_deadline_even_against_a_drip_feeding_server(prefix, payload):
+    server = DripServer(prefix, payload, 0.05)  # 10+ s to send it all; each byte well within any read timeout
+    try:
+        client = Client(api(), base_url=server.url, timeout=1, retries=0)
+        started = time.monotonic()
+        with pytest.raises(TransportError) as caught:
+            client.get_thing()
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert caught.value.kind == "timeout" and "deadline" in str(caught.value)
+    assert took < 2.0, f"the call took {took:.1f}s with timeout=1"
+
+
+def test_a_body_over_the_limit_is_refused(canned):
+    canned.answer("/thing", 200, b'{"id": "' + b"x" * 5000 + b'"}')
+    client = Client(api(), base_url=canned.url, transport=RequestsTransport(max_body_bytes=1000))
+    with pytest.raises(TransportError) as caught:
+        client.get_thing()
+    assert caught.value.kind == "size" and "1000 bytes" in str(caught.value)
+
+
+def test_a_compression_bomb_is_stopped_at_the_limit_after_decompression(canned):
+    bomb = gzip.compress(b" " * 20_000_000)  # 20 MB of spaces in ~20 KB
+    assert len(bomb) < 100_000
+    canned.answer("/thing", 200, bomb, headers={"Content-Encoding": "gzip"})
+    client = Client(api(), base_url=canned.url, transport=RequestsTransport(max_body_bytes=1_000_000))
+    with pytest.raises(TransportError) as caught:
+        client.get_thing()
+    assert caught.value.kind == "size"
+
+
+def test_a_streamed_download_is_bounded_too(canned, tmp_path):
+    canned.answer("/blob", 200, b"y" * 50_000, content_type="application/octet-stream")
+    client = Client(api(), base_url=canned.url, transport=RequestsTransport(max_body_bytes=10_000))
+    with client.get_blob(_stream=True) as stream, pytest.raises(TransportError) as caught:
+        stream.save(tmp_path / "blob")
+    assert caught.value.kind == "size"
+
+
+def test_the_async_clients_timeout_is_the_whole_exchanges_deadline():
+    server = DripServer(b"", HEAD, 0.05)
+
+    async def call():
+        async with AsyncClient(api(), base_url=server.url, timeout=1, retries=0) as client:
+            return await client.get_thing()
+
+    try:
+        started = time.monotonic()
+        with pytest.raises(TransportError) as caught:
+            asyncio.run(call())
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert caught.value.kind == "timeout" and took < 2.0
