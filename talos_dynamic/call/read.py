@@ -17,6 +17,7 @@ from .transports import Response
 from .validation import RESPONSE, SchemaValidators
 
 NO_BODY_STATUSES = (204, 304)
+MAX_DEPTH = 200  # deeper JSON answers are refused as a violation: validating or showing them would recurse
 STREAMED = object()  # the body of a streamed response: not read, so not checked
 
 
@@ -61,15 +62,34 @@ def _decode(response: Response) -> tuple[Any, list[Violation]]:
     kind = media_kind(content_type)
     if kind == JSON:
         try:
-            return json.loads(content), []
-        except ValueError as exc:
-            # the decoder's reason names a position, never the text; the text itself is never shown
-            body = BodyText.of(content.decode("utf-8", "replace"), content, content_type, parsed=False)
-            shown = summarize_body(len(content), content_type)[1:-1]
-            return body, [Violation("body", "$", "json", f"body is not valid JSON ({shown}): {exc}")]
+            parsed = json.loads(content)
+        except RecursionError:
+            parsed, exc = None, ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        except ValueError as error:
+            parsed, exc = None, error
+        else:
+            if not _deeper_than(parsed, MAX_DEPTH):
+                return parsed, []
+            exc = ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        # the decoder's reason names a position, never the text; the text itself is never shown
+        body = BodyText.of(content.decode("utf-8", "replace"), content, content_type, parsed=False)
+        shown = summarize_body(len(content), content_type)[1:-1]
+        return body, [Violation("body", "$", "json", f"body is not valid JSON ({shown}): {exc}")]
     if kind == TEXT:
         return BodyText.of(response.text, content, content_type), []
     return content, []
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def match_media(declared: dict[str, MediaType], content_type: str) -> MediaType | None:

@@ -114,3 +114,19 @@ def test_the_async_clients_timeout_is_the_whole_exchanges_deadline():
     finally:
         server.stop()
     assert caught.value.kind == "timeout" and took < 2.0
+
+
+@pytest.mark.parametrize("depth", [500, 100_000])
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_deeply_nested_answer_is_a_violation_or_an_api_error_never_a_recursion_error(depth, status):
+    from talos_dynamic import ApiError, MockTransport, Response
+
+    body = b'{"a":' * depth + b"1" + b"}" * depth
+    answer = Response(status, {"Content-Type": "application/json"}, body)
+    client = Client(api(), base_url="http://api.test", transport=MockTransport(lambda request: answer))
+    if status >= 400:
+        with pytest.raises(ApiError):
+            client.get_thing()
+        return
+    result = client.get_thing()
+    assert [v.rule for v in result.http.violations] == ["json"] and "nested deeper" in result.http.violations[0].message
