@@ -17,7 +17,16 @@ from ..spec.schemas import coerce_text
 from .findings import ContractConfig, Finding
 
 # gRPC codes that more than one HTTP status legitimately carries (Talos answers FAILED_PRECONDITION with 409)
-EXTRA_HTTP = {"FAILED_PRECONDITION": {409}, "ABORTED": {409}, "UNKNOWN": {500}, "OUT_OF_RANGE": {400, 416}}
+# ... and the statuses HTTP routing answers before any handler runs (grpc-gateway: 405 with UNIMPLEMENTED;
+# a request too large or malformed to read: 413, 414, 431 with INVALID_ARGUMENT)
+EXTRA_HTTP = {
+    "FAILED_PRECONDITION": {409},
+    "ABORTED": {409},
+    "UNKNOWN": {500},
+    "OUT_OF_RANGE": {400, 416},
+    "UNIMPLEMENTED": {405},
+    "INVALID_ARGUMENT": {413, 414, 431},
+}
 
 
 def run_checks(

@@ -155,6 +155,25 @@ def test_checks_can_be_warnings_or_off_and_response_time_is_opt_in(faulty):
     assert set(CHECKS) >= {"not_a_server_error", "response_headers_conformance"}
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "fires"),
+    [
+        (405, {"code": 12, "message": "Method Not Allowed"}, False),
+        (413, {"code": 3, "message": "too large"}, False),
+        (404, {"code": 3, "message": "bad"}, True),
+    ],
+)
+def test_routing_statuses_travel_with_their_grpc_codes(canned, status, body, fires):
+    thing = {"get": {"operationId": "getThing", "responses": {"default": {"description": "e"}}}}
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/thing": thing}}
+    client = Client(spec, base_url=canned.url, contract=True, retries=0)
+    canned.answer("/thing", status, body)
+    with pytest.raises(client.errors.ApiError):
+        client.get_thing()
+    checks = {f.check for f in client.contract.findings}
+    assert ("status_code_matches_error_code" in checks) is fires
+
+
 def test_header_and_server_error_checks(canned):
     spec = {
         "openapi": "3.0.3",
