@@ -2,8 +2,8 @@
 exchange whose deadline has passed, whatever phase it is in (connecting, sending, reading the status line,
 the headers or the body). Socket timeouts alone bound each read, not the whole exchange.
 
-Installed on the sessions RequestsTransport creates itself: their connection pools use connections that
-tell the watchdog which socket the current exchange runs on.
+RequestsTransport installs it on its session: the connection pools then use connections that tell the
+watchdog which socket the current exchange runs on.
 """
 
 from __future__ import annotations
@@ -125,12 +125,17 @@ class WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = WatchedHTTPSConnection
 
 
-def install(session: Any) -> None:
-    """Make a requests.Session's own (non-proxy) pools use watched connections."""
+def install(session: Any) -> bool:
+    """Make a requests.Session's HTTPAdapter pools (not proxy pools) use watched connections; True when
+    every adapter could be fitted. A watched connection does nothing outside a watched exchange."""
+    fitted = True
     for adapter in session.adapters.values():
         manager = getattr(adapter, "poolmanager", None)
-        if manager is not None:
-            manager.pool_classes_by_scheme = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+        if manager is None or not hasattr(manager, "pool_classes_by_scheme"):
+            fitted = False
+            continue
+        manager.pool_classes_by_scheme = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+    return fitted
 
 
 WATCHDOG = Watchdog()

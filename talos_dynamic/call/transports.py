@@ -171,9 +171,9 @@ class RequestsTransport:
 
     Proxy, TLS and other environment settings are resolved once per origin, not on every call. Redirects
     are not followed here: the pipeline follows them (see redirects.py). A body is read up to
-    `max_body_bytes` (after decompression; TransportError kind "size" past it). On the session it creates
-    itself, the timeout is the exchange's deadline, enforced even against a server that drips bytes; on a
-    session you pass, requests' per-read timeouts apply. When you pass your own
+    `max_body_bytes` (after decompression; TransportError kind "size" past it). The timeout is the
+    exchange's deadline, enforced even against a server that drips bytes (on a session of yours, for the
+    HTTPAdapter pools it had not opened yet; a custom adapter keeps requests' per-read timeouts). When you pass your own
     `session=`, what it holds is added at send time as requests would: its headers (where the request has
     none of that name), its `auth` (where the request has no Authorization), its `params` and its cookies.
     """
@@ -182,10 +182,9 @@ class RequestsTransport:
         import requests
         from requests.utils import default_headers
 
-        self._watched = session is None  # a session we own gets deadline-watched connections
         self.session = session or requests.Session()
-        if self._watched:
-            install_deadlines(self.session)
+        # watched connections act only during this transport's exchanges: harmless to the session's other uses
+        self._watched = install_deadlines(self.session)
         self.max_body_bytes = max_body_bytes
         self._settings: dict[str, dict[str, Any]] = {}
         self._defaults = default_headers()

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from talos_dynamic import AsyncClient, Client, RequestsTransport, TransportError
 
@@ -59,10 +60,12 @@ BODY = b'{"id": "' + b"x" * 180
     [(b"", HEAD), (HEAD + b"\r\n\r\n", BODY)],
     ids=["status line and headers drip", "body drips"],
 )
-def test_the_timeout_is_the_whole_calls_deadline_even_against_a_drip_feeding_server(prefix, payload):
+@pytest.mark.parametrize("own_session", [False, True], ids=["default session", "a session of yours"])
+def test_the_timeout_is_the_whole_calls_deadline_even_against_a_drip_feeding_server(prefix, payload, own_session):
     server = DripServer(prefix, payload, 0.05)  # 10+ s to send it all; each byte well within any read timeout
     try:
-        client = Client(api(), base_url=server.url, timeout=1, retries=0)
+        session = requests.Session() if own_session else None
+        client = Client(api(), base_url=server.url, timeout=1, retries=0, session=session)
         started = time.monotonic()
         with pytest.raises(TransportError) as caught:
             client.get_thing()
