@@ -249,3 +249,12 @@ def seconds_to_wait(retry_after: str | None, now: float | None = None) -> float 
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """repr() of a value for an error message, never failing (a 5,000-digit int cannot be written) and short."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError, TypeError):
+        return f"<a {type(value).__name__} that cannot be shown>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

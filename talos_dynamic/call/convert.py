@@ -83,7 +83,8 @@ def _digit_limit() -> int:
 def wire_problems(value: Any, limit: int = 10) -> list[tuple[list[Any], str, str]]:
     """What makes a wire value impossible to send as JSON, checked before any schema sees it:
     (JSON path parts, rule, message) for text that is not valid Unicode (a lone surrogate such as U+D800,
-    in a string or an object key), an int with more digits than Python writes as text, a value with no JSON
+    in a string or an object key), NaN and Infinity (no JSON number), an int with more digits than Python
+    writes as text, a value with no JSON
     form (object(), complex, a function: to_wire has converted every value that has one), a value nested
     deeper than MAX_DEPTH levels, or one that contains itself. Iterative, so any value can be checked."""
     found: list[tuple[list[Any], str, str]] = []
@@ -100,7 +101,10 @@ def wire_problems(value: Any, limit: int = 10) -> list[tuple[list[Any], str, str
         elif isinstance(item, int):
             if item.bit_length() > 3 * digits and abs(item) >= 10**digits:
                 found.append((parts, "size", f"an integer of more than {digits} digits cannot be sent"))
-        elif item is None or isinstance(item, float):
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                found.append((parts, "finite", "a number that is not finite (NaN, Infinity) cannot be sent as JSON"))
+        elif item is None:
             pass
         elif not isinstance(item, dict | list | tuple):
             found.append((parts, "type", f"a {type(item).__name__} value has no JSON form"))

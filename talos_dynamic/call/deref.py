@@ -42,6 +42,7 @@ COUNTS = (
     "maxContains",
 )
 NUMBERS = ("minimum", "maximum", "multipleOf")
+TEXT_KEYWORDS_31 = ("$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$schema", "$comment")
 
 
 class NeedsRegistry(Exception):
@@ -63,9 +64,28 @@ class Dereferencer:
 
     def inline(self, node: Located) -> Any:
         """The schema at `node` with every $ref replaced by its target (raises SpecError when dangling)."""
+        try:
+            return self._inline(node)
+        except RecursionError:
+            raise SpecError(
+                "the schema nests too deeply to be inlined",
+                source=self.resolver.display(node.uri),
+                pointer=node.pointer,
+            ) from None
+
+    def _inline(self, node: Located) -> Any:
         value = node.value
-        if isinstance(value, list):
-            return [self.inline(node.child(i)) for i in range(len(value))]
+        if isinstance(value, list | dict) and node.ref in self._memo:
+            return self._memo[node.ref]
+        if isinstance(value, list):  # memoized like objects: a list may hold a $ref back to itself
+            items: list[Any] = []
+            self._memo[node.ref] = items
+            try:
+                items.extend(self._inline(node.child(i)) for i in range(len(value)))
+            except BaseException:
+                del self._memo[node.ref]  # never leave a half-inlined schema behind
+                raise
+            return items
         if not isinstance(value, dict):
             return value
         ref = value.get("$ref")
@@ -73,18 +93,20 @@ class Dereferencer:
             target = self.resolver.resolve(self.resolver.lookup(ref, node))
             inlined = self._memo.get(target.ref)
             if inlined is None:
-                inlined = self.inline(target)
+                inlined = self._inline(target)
             siblings = {k: v for k, v in value.items() if k != "$ref"}
             if self.refs_have_siblings and siblings:
                 return {"allOf": [inlined], **self._inline_members(node, siblings)}
             return inlined
-        if node.ref in self._memo:
-            return self._memo[node.ref]
         if DYNAMIC_KEYWORDS.intersection(value):
             raise NeedsRegistry(node.ref)
         out: dict[str, Any] = {}
         self._memo[node.ref] = out
-        out.update(self._inline_members(node, value))
+        try:
+            out.update(self._inline_members(node, value))
+        except BaseException:
+            del self._memo[node.ref]
+            raise
         return out
 
     def _inline_members(self, node: Located, members: dict[str, Any]) -> dict[str, Any]:
@@ -124,13 +146,16 @@ class Dereferencer:
 
     def _inline_container(self, node: Located, key: str) -> Any:
         if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
-            # maps of name -> schema: the names are data, the values schemas
-            return (
-                {name: self.inline(node.child(name)) for name in node.value}
-                if isinstance(node.value, dict)
-                else node.value
-            )
-        return self.inline(node)
+            # maps of name -> schema: the names are data, the values schemas; a map that is itself a reference
+            # object ({"$ref": "..."}, which no validator follows) has no "$ref" entry (see SchemaChecker)
+            if not isinstance(node.value, dict):
+                return node.value
+            return {
+                name: self._inline(node.child(name))
+                for name, member in node.value.items()
+                if not (name == "$ref" and isinstance(member, str))
+            }
+        return self._inline(node)
 
 
 class SchemaChecker:
@@ -204,10 +229,9 @@ class SchemaChecker:
                 pending.append(self._schema(node.child(key)))
         items = node.get("items")
         if items is not None:
-            if isinstance(items.value, list):
-                pending += [self._schema(items.child(i)) for i in range(len(items.value))]
-            else:
-                pending.append(self._schema(items))
+            if isinstance(items.value, list):  # draft 4's tuple form: OpenAPI 3.0 takes one schema, 3.1 prefixItems
+                raise self._error(items, "items must be one schema, not a list (a tuple is prefixItems, in 3.1)")
+            pending.append(self._schema(items))
         if "prefixItems" in value:
             members = node.child("prefixItems")
             if not isinstance(members.value, list):
@@ -223,7 +247,7 @@ class SchemaChecker:
                 pending += [self._schema(schemas.child(name)) for name in names]
                 if key == "patternProperties":
                     for name in schemas.value:
-                        self._pattern(schemas, name)
+                        self._pattern(schemas, name, name)  # a patternProperties name is itself a pattern
         self._values(node, value)
 
     def _schema(self, node: Located) -> Located:
@@ -258,22 +282,31 @@ class SchemaChecker:
         for key in ("exclusiveMinimum", "exclusiveMaximum"):
             if key in value and not (_is_number(value[key]) or isinstance(value[key], bool)):
                 raise self._error(node.child(key), f"{key} must be a number or a boolean, not {value[key]!r:.40}")
-        if "format" in value and not isinstance(value["format"], str):
-            raise self._error(node.child("format"), f"format must be a string, not {_kind(value['format'])}")
+        texts = ("format", *(TEXT_KEYWORDS_31 if self.is_31 else ("id",)))  # "id": draft 4's $id (OpenAPI 3.0)
+        for key in texts:
+            if key in value and not isinstance(value[key], str):
+                raise self._error(node.child(key), f"{key} must be a string, not {_kind(value[key])}")
+        for key in ("dependentRequired", "dependencies"):
+            if key in value and not isinstance(value[key], dict):
+                raise self._error(node.child(key), f"{key} must be an object, not {_kind(value[key])}")
+        for name, names in value.get("dependentRequired", {}).items():
+            if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+                raise self._error(node.child("dependentRequired", name), "dependentRequired lists property names")
         if "pattern" in value:
             self._pattern(node, "pattern", value["pattern"])
         discriminator = value.get("discriminator")
-        if discriminator is not None and not (
+        if "discriminator" in value and not (
             isinstance(discriminator, dict)
             and isinstance(discriminator.get("propertyName"), str)
             and isinstance(discriminator.get("mapping", {}), dict)
+            and all(isinstance(target, str) for target in discriminator.get("mapping", {}).values())
         ):
             raise self._error(
-                node.child("discriminator"), "discriminator must be an object with a propertyName and a mapping object"
+                node.child("discriminator"),
+                "discriminator must be an object with a propertyName (and a mapping of values to references)",
             )
 
-    def _pattern(self, owner: Located, key: str, pattern: Any = None) -> None:
-        pattern = key if pattern is None else pattern  # a patternProperties name is itself the pattern
+    def _pattern(self, owner: Located, key: str, pattern: Any) -> None:
         if not isinstance(pattern, str):
             raise self._error(owner.child(key), f"a pattern must be a string, not {_kind(pattern)}")
         try:

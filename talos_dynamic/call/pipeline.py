@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, RequestValidationError, TransportError, Violation
+from ..errors import ConfigurationError, RequestValidationError, TransportError, Violation, shown
 from ..logs import logger
 from .arguments import ArgumentTable
 from .auth import Credentials
@@ -41,7 +41,7 @@ def check_timeout(label: str, value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
-        raise ConfigurationError(f"{label} must be a positive number of seconds (or None), not {value!r}")
+        raise ConfigurationError(f"{label} must be a positive number of seconds (or None), not {shown(value)}")
     return float(value)
 
 
@@ -97,7 +97,10 @@ def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
         extra = kwargs.pop("_headers") or {}
         if not isinstance(extra, Mapping):
             raise ConfigurationError("_headers must be a mapping of header names to values")
-        headers = {str(k): str(v) for k, v in extra.items()}
+        try:
+            headers = {str(k): str(v) for k, v in extra.items()}
+        except (ValueError, RecursionError) as exc:
+            raise ConfigurationError(f"_headers: a name or value cannot be written as text ({exc})") from None
     if kwargs.get("_retries") is not None:
         retries = retry_policy(kwargs.pop("_retries"))
     for name in OPTIONS:  # the ones given as None

@@ -172,6 +172,9 @@ def body_media_type(operation: Operation, arguments: Arguments) -> tuple[str | N
         return None, []
     if body is None:
         return None, []
+    if arguments.content_type is not None and not isinstance(arguments.content_type, str):
+        kind = type(arguments.content_type).__name__
+        return None, [Violation("argument", "content_type", "type", f"content_type must be a str, not {kind}")]
     media_type = choose_media_type(spec_body, arguments.content_type, body)
     if arguments.content_type and spec_body.content and media_type not in spec_body.content:
         offered = ", ".join(spec_body.content)

@@ -17,7 +17,7 @@ from .transports import Response
 from .validation import RESPONSE, SchemaValidators
 
 NO_BODY_STATUSES = (204, 304)
-MAX_DEPTH = 200  # deeper JSON answers are refused as a violation: validating or showing them would recurse
+MAX_DEPTH = 100  # deeper JSON answers are refused as a violation: validating or showing them would recurse
 STREAMED = object()  # the body of a streamed response: not read, so not checked
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigurationError, TransportError, seconds_to_wait
+from ..errors import ConfigurationError, TransportError, seconds_to_wait, shown
 
 if TYPE_CHECKING:
     from .prepare import PreparedRequest
@@ -46,6 +46,7 @@ class RetryPolicy:
 
 
 NO_RETRIES = RetryPolicy(max_attempts=1)
+MAX_RETRIES = 100
 
 
 def retry_policy(value: int | RetryPolicy | None) -> RetryPolicy:
@@ -54,8 +55,8 @@ def retry_policy(value: int | RetryPolicy | None) -> RetryPolicy:
         return RetryPolicy()
     if isinstance(value, RetryPolicy):
         return value
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigurationError(f"retries must be a RetryPolicy or an int >= 0, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES:
+        raise ConfigurationError(f"retries must be a RetryPolicy or an int from 0 to {MAX_RETRIES}, not {shown(value)}")
     return RetryPolicy(max_attempts=value + 1) if value else NO_RETRIES
 
 

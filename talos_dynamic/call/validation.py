@@ -192,6 +192,20 @@ QUOTE_LIMIT = 64  # the longest string a violation quotes; a longer one is descr
 SECRET_SCHEMA_DEPTH = 4  # how deep secret_schema looks for a secret property (requests[] -> items -> credential)
 
 
+def _secret_parts(instance: Any, secrets: frozenset[str]) -> list[Any]:
+    """What to remember of a value found in a secret position: a string or array item as it is, but of an
+    object only the values under secret names (its other fields, enum values say, stay readable elsewhere)."""
+    if isinstance(instance, dict):
+        return [
+            v if is_secret_name(str(k), secrets) else _secret_parts(v, secrets)
+            for k, v in instance.items()
+            if isinstance(v, dict | list) or is_secret_name(str(k), secrets)
+        ]
+    if isinstance(instance, list):
+        return [_secret_parts(item, secrets) if isinstance(item, dict) else item for item in instance]
+    return [instance]
+
+
 def to_violation(error: ValidationError, location: str, root: str, secrets: frozenset[str]) -> Violation:
     """Turn a jsonschema error into a Violation whose message and value never show a secret.
 
@@ -207,7 +221,7 @@ def to_violation(error: ValidationError, location: str, root: str, secrets: froz
     secret = any(is_secret_name(n, secrets) for n in names) or secret_schema(error.schema, secrets)
     hidden = secret or not quotable(error.instance, secrets)
     if secret:
-        remember_secret(error.instance)
+        remember_secret(_secret_parts(error.instance, secrets))
     value = MASK if secret else _hide(error.instance, secrets) if hidden else error.instance
     if error.validator in ("oneOf", "anyOf") and error.context:
         branches = sorted(

@@ -127,12 +127,20 @@ class Spec:
             raise SpecError("'paths' must be an object", source=self.source, pointer="/paths")
         found = []
         for path in paths.value:
+            if not isinstance(path, str):
+                raise SpecError(f"a path must be text, not {type(path).__name__}", source=self.source, pointer="/paths")
             item = self.resolver.resolve(paths.child(path))
             if not isinstance(item.value, dict):
                 raise SpecError(
                     "a path item must be an object", source=self.resolver.display(item.uri), pointer=item.pointer
                 )
             for method in item.value:
+                if not isinstance(method, str):
+                    raise SpecError(
+                        f"a path item key must be text, not {type(method).__name__}",
+                        source=self.resolver.display(item.uri),
+                        pointer=item.pointer,
+                    )
                 if method.lower() in HTTP_METHODS:
                     node = self.resolver.resolve(item.child(method))
                     if not isinstance(node.value, dict):

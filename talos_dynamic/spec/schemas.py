@@ -147,7 +147,8 @@ def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) ->
         text = " | ".join(dict.fromkeys(_branch_types(resolver, resolved, depth)))
     elif "allOf" in value:
         members = resolved.get("allOf")
-        text = describe_type(resolver, members.child(0), depth + 1) if members and members.value else "Any"
+        listed = members is not None and isinstance(members.value, list) and members.value
+        text = describe_type(resolver, members.child(0), depth + 1) if listed else "Any"
     else:
         text = "Any"
     return f"{text} | None" if nullable and not text.endswith("None") else text

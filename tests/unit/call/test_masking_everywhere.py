@@ -387,3 +387,15 @@ def test_the_filters_are_installed_once_and_can_be_removed():
     finally:
         install_masking_filters()
     assert logging.getLogger("urllib3.connectionpool").level == logging.NOTSET  # levels are not touched
+
+
+def test_an_ordinary_field_beside_a_secret_stays_readable_after_a_refused_request():
+    from talos_dynamic import Client, RequestValidationError
+    from talos_dynamic.bundled import TALOS_SPEC
+
+    client = Client(TALOS_SPEC, base_url="http://api.test")
+    with pytest.raises(RequestValidationError) as caught:  # the whole body, whose schema holds `credential`, fails
+        client.admin_derive_token(algorithm="TOKEN_ALGORITHM_JWT")
+    assert [v.path for v in caught.value.violations] == ["$"]
+    curl = client.admin_derive_token.prepare(credential="another", algorithm="TOKEN_ALGORITHM_JWT").to_curl()
+    assert "TOKEN_ALGORITHM_JWT" in curl and "another" not in curl
