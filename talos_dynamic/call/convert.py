@@ -84,9 +84,9 @@ def wire_problems(value: Any, limit: int = 10) -> list[tuple[list[Any], str, str
     """What makes a wire value impossible to send as JSON, checked before any schema sees it:
     (JSON path parts, rule, message) for text that is not valid Unicode (a lone surrogate such as U+D800,
     in a string or an object key), NaN and Infinity (no JSON number), an int with more digits than Python
-    writes as text, a value with no JSON
-    form (object(), complex, a function: to_wire has converted every value that has one), a value nested
-    deeper than MAX_DEPTH levels, or one that contains itself. Iterative, so any value can be checked."""
+    writes as text, a value with no JSON form (object(), complex, a function: to_wire has converted every
+    value that has one), a value nested deeper than MAX_DEPTH levels, or one that contains itself.
+    Iterative, so any value can be checked."""
     found: list[tuple[list[Any], str, str]] = []
     digits = _digit_limit()
     open_ids: set[int] = set()

@@ -7,7 +7,6 @@ extensions) are copied as they are, never searched for $ref.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urljoin
 
@@ -42,6 +41,9 @@ COUNTS = (
     "maxContains",
 )
 NUMBERS = ("minimum", "maximum", "multipleOf")
+# true and false as schema objects: openapi-schema-validator's readOnly/writeOnly `required` reads every property's
+# schema with .get(), so a boolean property schema (valid in 3.1) is inlined as its object form
+BOOLEAN_SCHEMAS: dict[bool, Any] = {True: {}, False: {"not": {}}}
 TEXT_KEYWORDS_31 = ("$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$schema", "$comment")
 
 
@@ -151,7 +153,9 @@ class Dereferencer:
             if not isinstance(node.value, dict):
                 return node.value
             return {
-                name: self._inline(node.child(name))
+                name: BOOLEAN_SCHEMAS.get(member, member)
+                if isinstance(member, bool)
+                else self._inline(node.child(name))
                 for name, member in node.value.items()
                 if not (name == "$ref" and isinstance(member, str))
             }
@@ -309,12 +313,8 @@ class SchemaChecker:
     def _pattern(self, owner: Located, key: str, pattern: Any) -> None:
         if not isinstance(pattern, str):
             raise self._error(owner.child(key), f"a pattern must be a string, not {_kind(pattern)}")
-        try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError, ValueError) as exc:
-            raise self._error(
-                owner.child(key), f"pattern {pattern!r:.60} is not a regular expression Python can use: {exc}"
-            ) from None
+        # a pattern Python's re cannot compile (\\p{L}, say) is not an error of the spec: validation skips it
+        # (validation.py's pattern keyword) and says so once
 
 
 def _is_number(value: Any) -> bool:

@@ -21,6 +21,7 @@ from openapi_schema_validator import (
 from openapi_schema_validator import _keywords as oas_keywords
 
 from ..errors import SpecError, Violation
+from ..logs import logger
 from ..masking import MASK, describe, is_secret_name, looks_secret, remember_secret
 from ..spec.model import Spec
 from ..spec.refs import Located
@@ -28,14 +29,41 @@ from .deref import Dereferencer, NeedsRegistry
 
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
 
+_unusable_patterns: set[str] = set()
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    """jsonschema's `pattern`, except that a pattern Python's re cannot compile (ECMA-262's \\p{L}, for
+    one) is skipped, with one warning per pattern, instead of crashing the validation."""
+    if not isinstance(instance, str) or not isinstance(pattern, str):
+        return
+    try:
+        found = re.search(pattern, instance)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        if pattern not in _unusable_patterns:
+            _unusable_patterns.add(pattern)
+            logger.warning("pattern %.60r cannot be checked by Python's re; it is skipped", pattern)
+        return
+    if found is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _with_pattern(cls: Any, **validators: Any) -> Any:
+    return extend(cls, validators={"pattern": _pattern, **validators})
+
+
 # OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and writeOnly
 # (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
-OAS31WriteValidator = extend(
-    OAS31Validator, validators={"required": oas_keywords.write_required, "readOnly": oas_keywords.write_readOnly}
+OAS31WriteValidator = _with_pattern(
+    OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly
 )
-OAS31ReadValidator = extend(
-    OAS31Validator, validators={"required": oas_keywords.read_required, "writeOnly": oas_keywords.read_writeOnly}
+OAS31ReadValidator = _with_pattern(
+    OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly
 )
+OAS31AnyValidator = _with_pattern(OAS31Validator)
+OAS30WriteValidator = _with_pattern(OAS30WriteValidator)
+OAS30ReadValidator = _with_pattern(OAS30ReadValidator)
+OAS30AnyValidator = _with_pattern(OAS30Validator)
 ACCESS_RULES = ("readOnly", "writeOnly")
 
 
@@ -114,11 +142,11 @@ class SchemaValidators:
         # compile, an allOf that includes itself) is a SpecError naming its pointer, not a crash mid-validation
         self._dereferencer.check(schema)
         if self.spec.is_31:
-            cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31Validator)
+            cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31AnyValidator)
             formats = oas31_format_checker
         else:
             # readOnly/writeOnly speak of properties: a parameter is checked without either rule
-            cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30Validator)
+            cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30AnyValidator)
             formats = oas30_format_checker
         try:
             # the registry serves discriminator references; "" is the root document, for the implicit

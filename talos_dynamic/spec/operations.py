@@ -107,13 +107,13 @@ class Operation:
             if not isinstance(params.value, list):
                 raise self._error("'parameters' must be a list", params)
             for index in range(len(params.value)):
-                param = self._parameter(self.spec.resolver.resolve(params.child(index)))
+                param = self._parameter(self.spec.resolver.resolve(params.child(index)), params.child(index))
                 if param.location == "header" and param.name.lower() in IGNORED_HEADERS:
                     continue
                 merged[(param.location, param.name)] = param
         return list(merged.values())
 
-    def _parameter(self, node: Located) -> Parameter:
+    def _parameter(self, node: Located, listed: Located) -> Parameter:
         raw = node.value
         if (
             not isinstance(raw, dict)
@@ -121,7 +121,10 @@ class Operation:
             or not isinstance(raw.get("in"), str)
             or raw["in"] not in DEFAULT_STYLE
         ):
-            raise self._error("a parameter needs a 'name' and 'in' (path, query, header or cookie)", node)
+            # named where it is listed when its $ref leads to a whole document (no pointer to show there)
+            raise self._error(
+                "a parameter needs a 'name' and 'in' (path, query, header or cookie)", node if node.pointer else listed
+            )
         location = raw["in"]
         style = raw.get("style") or DEFAULT_STYLE[location]
         if not isinstance(style, str):

@@ -202,3 +202,20 @@ def test_servers_per_path_and_operation_oauth2_tokens_and_duplicate_operation_id
     assert first.headers["Authorization"] == second.headers["Authorization"] == "Bearer tok"
     assert client.other.prepare().url == "https://root.example.test/b"
     assert set(client.name_clashes["same"]) == {"same__get_a", "same__post_a"}
+
+
+def test_a_pattern_pythons_re_cannot_compile_is_skipped_with_a_warning(caplog):
+    from talos_dynamic import MockTransport, RequestValidationError, Response
+
+    params = [
+        {"name": "q", "in": "query", "schema": {"type": "string", "pattern": "^\\p{Lu}+$"}},
+        {"name": "r", "in": "query", "schema": {"type": "string", "pattern": "^[a-z]+$"}},
+    ]
+    paths = {"/a": {"get": {"operationId": "getA", "parameters": params, "responses": {"200": {"description": "ok"}}}}}
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    client = Client(spec, base_url="http://api.test", transport=MockTransport(lambda request: Response(200)))
+    with caplog.at_level("WARNING", logger="talos_dynamic"):
+        assert client.get_a(q="ÉTÉ").http.status == 200
+    assert any("cannot be checked" in r.getMessage() for r in caplog.records)
+    with pytest.raises(RequestValidationError, match="does not match"):
+        client.get_a(r="ABC")

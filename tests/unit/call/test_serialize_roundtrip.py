@@ -26,6 +26,9 @@ TEXT = st.text(
     min_size=1,
     max_size=12,
 )
+# A path value of only dots is sent with its dots encoded (%2E) so that it cannot become a dot segment; the
+# WSGI server decodes it back to "..", which openapi-core's path finder then reads as a dot segment.
+PATH_TEXT = TEXT.filter(lambda s: s.strip("."))
 ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
 WORD = st.text(alphabet=SAFE, min_size=1, max_size=10)
 INTS = st.integers(min_value=-(2**53), max_value=2**53)
@@ -61,10 +64,10 @@ CASES = [
         "object",
         objects(ANY_TEXT),
     ),
-    ("path", "simple", False, "string", TEXT),
+    ("path", "simple", False, "string", PATH_TEXT),
     ("path", "simple", False, "integer", INTS),
-    ("path", "simple", False, "array", st.lists(TEXT, min_size=1, max_size=4)),
-    ("path", "simple", True, "array", st.lists(TEXT, min_size=1, max_size=4)),
+    ("path", "simple", False, "array", st.lists(PATH_TEXT, min_size=1, max_size=4)),
+    ("path", "simple", True, "array", st.lists(PATH_TEXT, min_size=1, max_size=4)),
     (
         "path",
         "simple",
