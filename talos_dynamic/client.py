@@ -426,12 +426,11 @@ class PreparedCall:
 
 def _install_contract(client: BaseClient, contract: Any) -> Any:
     """contract=True, a ContractConfig or a ContractRecorder: the recorder subscribes to response hooks."""
-    install = getattr(contract, "install", None)
-    if install is None:  # contract=True: the default recorder, imported only when asked for
+    if not callable(getattr(contract, "install", None)):  # True or a ContractConfig; imported only when asked for
         from .contract.recorder import ContractRecorder
 
-        install = ContractRecorder().install
-    return install(client)
+        contract = ContractRecorder(None if contract is True else contract)
+    return contract.install(client)
 
 
 def _validate_spec(spec: Spec) -> None:

@@ -25,6 +25,7 @@ from ..logs import logger
 from ..masking import MASK, describe, is_secret_name, looks_secret, remember_secret
 from ..spec.model import Spec
 from ..spec.refs import Located
+from .convert import wire_problems
 from .deref import Dereferencer, NeedsRegistry
 
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
@@ -138,8 +139,8 @@ class SchemaValidators:
         return found
 
     def _compile(self, schema: Located, direction: str) -> Any:
-        # a schema the validator cannot use (required: true, minLength: "5", type: foo, a pattern Python cannot
-        # compile, an allOf that includes itself) is a SpecError naming its pointer, not a crash mid-validation
+        # a schema the validator cannot use (required: true, minLength: "5", type: foo, an allOf that includes
+        # itself) is a SpecError naming its pointer, not a crash mid-validation
         self._dereferencer.check(schema)
         if self.spec.is_31:
             cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31AnyValidator)
@@ -148,22 +149,13 @@ class SchemaValidators:
             # readOnly/writeOnly speak of properties: a parameter is checked without either rule
             cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30AnyValidator)
             formats = oas30_format_checker
-        try:
-            # the registry serves discriminator references; "" is the root document, for the implicit
-            # #/components/schemas/<value> ones
-            registry = self._current_registry().with_resource(
-                "", self._specification().create_resource(self.spec.document)
-            )
-            return cls(self.inlined_strict(schema), registry=registry, format_checker=formats)
-        except NeedsRegistry:
+        inlined = self.inlined(schema)
+        if inlined is None:  # $id, $dynamicRef...: validated through the registry's real URI resolution
             return cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
-
-    def inlined_strict(self, schema: Located) -> Any:
-        """The inlined schema; raises NeedsRegistry when it needs real URI resolution."""
-        found = self.inlined(schema)
-        if found is None:
-            raise NeedsRegistry(schema.ref)
-        return found
+        # the registry serves discriminator references; "" is the root document, for the implicit
+        # #/components/schemas/<value> ones
+        registry = self._current_registry().with_resource("", self._specification().create_resource(self.spec.document))
+        return cls(inlined, registry=registry, format_checker=formats)
 
     def check(
         self,
@@ -175,8 +167,6 @@ class SchemaValidators:
         secrets: frozenset[str] = frozenset(),
     ) -> list[Violation]:
         """Every violation of `value` against `schema`, as Violations with JSON paths under `root`."""
-        from .convert import wire_problems  # (imported here: this module's top belongs to to_violation's work)
-
         if schema is None:
             return []
         validator = self.validator(schema, direction)

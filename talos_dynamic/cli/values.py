@@ -9,7 +9,7 @@ from typing import Any
 
 from ..call.arguments import ArgumentTable
 from ..spec.refs import Located, Resolver
-from ..spec.schemas import PY_TYPES, coerce_text
+from ..spec.schemas import PY_TYPES, coerce_text, single_type
 
 
 class UsageError(ValueError):
@@ -23,10 +23,7 @@ def _kind(resolver: Resolver, schema: Located | None) -> tuple[str | None, Locat
     value = resolved.value
     if not isinstance(value, dict):
         return None, None
-    kind = value.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        kind = kinds[0] if len(kinds) == 1 else None
+    kind = single_type(value)
     if kind is None and "properties" in value:
         kind = "object"
     return kind, resolved.get("items") if kind == "array" else None

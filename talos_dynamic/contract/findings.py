@@ -69,9 +69,3 @@ class ContractConfig:
         if value not in SEVERITIES:
             raise ValueError(f"severity of {check} must be one of {SEVERITIES}, not {value!r}")
         return value
-
-    def install(self, client: Any) -> Any:
-        """Client(contract=ContractConfig(...)): a recorder with this config, subscribed to the client."""
-        from .recorder import ContractRecorder
-
-        return ContractRecorder(self).install(client)

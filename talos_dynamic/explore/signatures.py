@@ -8,7 +8,7 @@ from typing import Any
 
 from ..call.arguments import Argument, ArgumentTable
 from ..spec.refs import Located, Resolver
-from ..spec.schemas import PY_TYPES, schema_name
+from ..spec.schemas import PY_TYPES, schema_name, single_type
 from .enums import EnumNamespace
 
 LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -27,12 +27,7 @@ def annotation(
     if isinstance(value.get("enum"), list) and value["enum"]:
         name = schema_name(schema)
         return enums.get(name) if name and enums.get(name) is not None else enums.inline(inline_name, value["enum"])
-    kind = value.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        kind = kinds[0] if len(kinds) == 1 else None
-    if not isinstance(kind, str):
-        kind = None
+    kind = single_type(value)
     if kind == "array" and depth < 4:
         item = annotation(resolver, resolved.get("items"), enums, f"{inline_name}_item", depth + 1)
         return list[item]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .refs import Located, Resolver
 
 
@@ -63,6 +65,15 @@ def first_non_null(resolver: Resolver, members: Located) -> Located:
         if not (isinstance(member.value, dict) and member.value.get("type") == "null"):
             return members.child(index)
     return members.child(0)
+
+
+def single_type(schema: dict[str, Any]) -> str | None:
+    """The schema's one JSON type ("null" aside, as in ["string", "null"]); None when absent or several."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    return kind if isinstance(kind, str) else None
 
 
 def schema_name(schema: Located | None) -> str | None:
@@ -130,11 +141,7 @@ def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) ->
         return name
     kind = value.get("type")
     nullable = value.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        kind = kinds[0] if len(kinds) == 1 else None
-    if not isinstance(kind, str):
-        kind = None
+    kind = single_type(value)
     if kind == "array" and depth < 4:
         text = f"list[{describe_type(resolver, resolved.get('items'), depth + 1)}]"
     elif kind == "string" and value.get("format") == "binary":
