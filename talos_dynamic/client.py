@@ -23,6 +23,7 @@ from .call.pipeline import (
     async_sender,
     call,
     call_options,
+    check_depth,
     check_mode,
     check_timeout,
     prepare,
@@ -40,6 +41,7 @@ from .explore.enums import EnumNamespace
 from .explore.models import ModelNamespace
 from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
+from .json_depth import MAX_JSON_DEPTH
 from .logs import log_request, log_response
 from .spec.documents import SpecLimits
 from .spec.model import Spec
@@ -80,6 +82,7 @@ class BaseClient:
         ref_loader: Callable[[str], Any] | None = None,
         spec_limits: SpecLimits | Mapping[str, int] | None = None,
         max_response_bytes: int | None = MAX_BODY_BYTES,
+        max_response_depth: int = MAX_JSON_DEPTH,
     ) -> None:
         check_mode("request_validation", request_validation)
         check_mode("response_validation", response_validation)
@@ -114,6 +117,7 @@ class BaseClient:
             retries=retry_policy(retries),
             hooks=self.hooks,
             follow_redirects=bool(follow_redirects),
+            max_response_depth=check_depth("max_response_depth", max_response_depth),
         )
         reserved = {n for n in dir(type(self)) if not n.startswith("_")}
         self._names, self.name_clashes = bind_names(self.spec.operations, reserved)

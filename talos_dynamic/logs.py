@@ -14,6 +14,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from .json_depth import JsonTooDeep, loads_bounded
 from .masking import MASK, credential_values, is_secret_name, looks_secret, mask_json, mask_text, summarize_body
 
 logger = logging.getLogger("talos_dynamic")
@@ -76,7 +77,9 @@ def body_preview(
     base = content_type.split(";", 1)[0].strip().lower()
     if base == "application/json" or base.endswith("+json"):
         try:
-            text = json.dumps(mask_json(json.loads(body), secrets), ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(mask_json(loads_bounded(body), secrets), ensure_ascii=False, separators=(",", ":"))
+        except JsonTooDeep as exc:
+            text = summarize_body(body, base, str(exc))
         except ValueError:
             text = summarize_body(body, base, "not valid JSON")
     elif base == "application/x-www-form-urlencoded":

@@ -17,6 +17,7 @@ from talos_dynamic.bundled import TALOS_SPEC
 from talos_dynamic.server import start_server
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+pytest_plugins = ["tests.leak_guard"]
 
 
 @pytest.fixture(scope="session")

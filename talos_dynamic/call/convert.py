@@ -80,12 +80,12 @@ def _digit_limit() -> int:
     return sys.get_int_max_str_digits() or 10**9
 
 
-def wire_problems(value: Any, limit: int = 10) -> list[tuple[list[Any], str, str]]:
+def wire_problems(value: Any, limit: int = 10, max_depth: int = MAX_DEPTH) -> list[tuple[list[Any], str, str]]:
     """What makes a wire value impossible to send as JSON, checked before any schema sees it:
     (JSON path parts, rule, message) for text that is not valid Unicode (a lone surrogate such as U+D800,
     in a string or an object key), NaN and Infinity (no JSON number), an int with more digits than Python
     writes as text, a value with no JSON form (object(), complex, a function: to_wire has converted every
-    value that has one), a value nested deeper than MAX_DEPTH levels, or one that contains itself.
+    value that has one), a value nested deeper than `max_depth` levels, or one that contains itself.
     Iterative, so any value can be checked."""
     found: list[tuple[list[Any], str, str]] = []
     digits = _digit_limit()
@@ -110,8 +110,8 @@ def wire_problems(value: Any, limit: int = 10) -> list[tuple[list[Any], str, str
             found.append((parts, "type", f"a {type(item).__name__} value has no JSON form"))
         elif id(item) in open_ids:
             found.append((parts, "cycle", "the value contains itself"))
-        elif len(parts) >= MAX_DEPTH:
-            found.append((parts, "depth", f"the value nests deeper than {MAX_DEPTH} levels"))
+        elif len(parts) >= max_depth:
+            found.append((parts, "depth", f"the value nests deeper than {max_depth} levels"))
         else:
             open_ids.add(id(item))
             stack.append((item, parts, True))

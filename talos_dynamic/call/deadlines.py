@@ -139,3 +139,62 @@ def install(session: Any) -> bool:
 
 
 WATCHDOG = Watchdog()
+
+
+class _WatchedStream:
+    """An httpcore network stream that tells the current exchange which socket it runs on."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.sock = stream.get_extra_info("socket")
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        _attach(self)
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _attach(self)
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> _WatchedStream:
+        return _WatchedStream(self._stream.start_tls(*args, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _WatchedBackend:
+    """An httpcore sync network backend whose streams are watched (see _WatchedStream)."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> _WatchedStream:
+        return _WatchedStream(self._backend.connect_tcp(*args, **kwargs))
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> _WatchedStream:
+        return _WatchedStream(self._backend.connect_unix_socket(*args, **kwargs))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def install_httpx(client: Any) -> bool:
+    """Make an httpx.Client's connection pools (its transport and its mounts) use watched streams; True when
+    every pool could be fitted. httpx offers no public seam for this: the pools' network backend is replaced
+    where it is found, and a client built otherwise keeps httpx's per-operation timeouts."""
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    fitted = True
+    for transport in transports:
+        if transport is None:
+            continue
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is None or not hasattr(backend, "connect_tcp"):
+            fitted = False
+        elif not isinstance(backend, _WatchedBackend):
+            pool._network_backend = _WatchedBackend(backend)
+    return fitted

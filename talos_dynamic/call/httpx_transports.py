@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, TransportError
+from .deadlines import WATCHDOG, install_httpx
 from .transports import MAX_BODY_BYTES, Response
 
 if TYPE_CHECKING:
@@ -96,20 +97,25 @@ def _check_size(request: PreparedRequest, raw: Any, total: int, limit: int | Non
 
 
 class HttpxTransport:
-    """A sync transport on one pooled httpx.Client (pass your own with `client=`). Bodies are read up to
-    `max_body_bytes` after decompression; the timeout bounds each network operation (httpx's semantics)."""
+    """A sync transport on one pooled httpx.Client (pass your own with `client=`). The timeout is the deadline
+    of the whole exchange, even against a server that drips bytes (a watchdog shuts the socket, see
+    call/deadlines.py; a client of yours whose pools cannot be fitted keeps httpx's per-operation timeouts);
+    bodies are read up to `max_body_bytes` after decompression."""
 
     def __init__(self, client: Any = None, max_body_bytes: int | None = MAX_BODY_BYTES) -> None:
         self._httpx = _httpx()
         self.client = client or self._httpx.Client()
         self.max_body_bytes = max_body_bytes
+        self._watched = install_httpx(self.client)
 
     def send(self, request: PreparedRequest, *, timeout: float | None, stream: bool = False) -> Response:
         httpx, errors, started, limit = self._httpx, _errors(self._httpx), time.perf_counter(), self.max_body_bytes
-        try:
-            raw = self.client.send(_request(httpx, request, timeout), stream=True, follow_redirects=False)
-        except errors as exc:
-            raise _failure(httpx, request, exc, timeout) from None
+        exchange = WATCHDOG.watch(timeout) if timeout and self._watched else None
+
+        def failure(exc: Exception) -> TransportError:
+            if exchange is not None and exchange.expired:
+                return _deadline(request, timeout)
+            return _failure(httpx, request, exc, timeout)
 
         def iterate(size: int) -> Iterator[bytes]:
             total = 0
@@ -120,17 +126,36 @@ class HttpxTransport:
                     _check_size(request, raw, total, limit)
                     yield chunk
             except errors as exc:
-                raise _failure(httpx, request, exc, timeout) from None
+                raise failure(exc) from None
             finally:
                 raw.close()
 
-        content = None
-        if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
-            content = b"".join(iterate(65536))
+        try:
+            try:
+                raw = self.client.send(_request(httpx, request, timeout), stream=True, follow_redirects=False)
+            except errors as exc:
+                raise failure(exc) from None
+            content = None
+            if not stream or raw.status_code >= 400:  # an error body is always read, to be decoded
+                content = b"".join(iterate(65536))
+            if exchange is not None and exchange.expired:
+                raise _deadline(request, timeout)
+        finally:
+            if exchange is not None:
+                WATCHDOG.release(exchange)
         return _response(raw, started, content, read=lambda: b"".join(iterate(65536)), iterate=iterate, close=raw.close)
 
     def close(self) -> None:
         self.client.close()
+
+
+def _deadline(request: PreparedRequest, timeout: float | None) -> TransportError:
+    return TransportError(
+        f"timed out after {timeout}s (the call's deadline)",
+        url=request.masked_url(),
+        method=request.method,
+        kind="timeout",
+    )
 
 
 async def _capped(request: PreparedRequest, raw: Any, size: int, limit: int | None) -> AsyncIterator[bytes]:
@@ -162,12 +187,7 @@ class AsyncHttpxTransport:
                     content = b"".join([chunk async for chunk in _capped(request, raw, 65536, limit)])
                     await raw.aclose()
         except TimeoutError:
-            raise TransportError(
-                f"timed out after {timeout}s (the call's deadline)",
-                url=request.masked_url(),
-                method=request.method,
-                kind="timeout",
-            ) from None
+            raise _deadline(request, timeout) from None
         except errors as exc:
             raise _failure(httpx, request, exc, timeout) from None
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, RequestValidationError, TransportError, Violation, shown
+from ..json_depth import DEPTH_CEILING, MAX_JSON_DEPTH
 from ..logs import logger
 from .arguments import ArgumentTable
 from .auth import Credentials
@@ -43,6 +44,13 @@ def check_timeout(label: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
         raise ConfigurationError(f"{label} must be a positive number of seconds (or None), not {shown(value)}")
     return float(value)
+
+
+def check_depth(label: str, value: Any) -> int:
+    """A JSON nesting limit (an int from 1 to DEPTH_CEILING), or ConfigurationError."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= DEPTH_CEILING:
+        raise ConfigurationError(f"{label} must be a whole number from 1 to {DEPTH_CEILING}, not {shown(value)}")
+    return value
 
 
 def check_mode(label: str, mode: str) -> str:
@@ -79,6 +87,7 @@ class CallSettings:
     retries: RetryPolicy
     hooks: dict[str, list[Any]]
     follow_redirects: bool = True
+    max_response_depth: int = MAX_JSON_DEPTH
 
 
 def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
@@ -229,6 +238,7 @@ def _exchange(
         _run_sync_hooks(settings.hooks["request"], request)
         timeout = _remaining(deadline, options.timeout, attempt)
         response = transport.send(request, timeout=timeout, stream=options.stream)
+        response.max_json_depth = settings.max_response_depth
         try:
             _run_sync_hooks(settings.hooks["response"], request, response)
             hop = next_hop(request, response) if settings.follow_redirects else None
@@ -281,6 +291,7 @@ async def _aexchange(
         await _await_all(_run_hooks(settings.hooks["request"], request))
         timeout = _remaining(deadline, options.timeout, attempt)
         response = await sender(request, timeout=timeout, stream=options.stream)
+        response.max_json_depth = settings.max_response_depth
         try:
             await _await_all(_run_hooks(settings.hooks["response"], request, response))
             hop = next_hop(request, response) if settings.follow_redirects else None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import ResponseValidationError, Violation, error_class_for
+from ..json_depth import MAX_JSON_DEPTH, loads_bounded
 from ..logs import logger
 from ..masking import credential_values, summarize_body
 from ..spec.operations import MediaType, Operation, ResponseSpec
@@ -17,14 +17,15 @@ from .transports import Response
 from .validation import RESPONSE, SchemaValidators
 
 NO_BODY_STATUSES = (204, 304)
-MAX_DEPTH = 100  # deeper JSON answers are refused as a violation: validating or showing them would recurse
 STREAMED = object()  # the body of a streamed response: not read, so not checked
 
 
 def decode(response: Response) -> tuple[Any, list[Violation]]:
-    """The body as JSON, text or bytes by its Content-Type (None when empty); decoded once per response."""
+    """The body as JSON, text or bytes by its Content-Type (None when empty); decoded once per response.
+    JSON nested deeper than the client's `max_response_depth` (the response's `max_json_depth`) is a
+    violation, never parsed into a value."""
     if response.decoded is None:
-        response.decoded = _decode(response)
+        response.decoded = _decode(response, getattr(response, "max_json_depth", MAX_JSON_DEPTH))
     return response.decoded
 
 
@@ -54,7 +55,7 @@ class BodyText(str):
         return self.summary()
 
 
-def _decode(response: Response) -> tuple[Any, list[Violation]]:
+def _decode(response: Response, max_depth: int) -> tuple[Any, list[Violation]]:
     content = response.content
     if not content:
         return None, []
@@ -62,15 +63,9 @@ def _decode(response: Response) -> tuple[Any, list[Violation]]:
     kind = media_kind(content_type)
     if kind == JSON:
         try:
-            parsed = json.loads(content)
-        except RecursionError:
-            parsed, exc = None, ValueError(f"nested deeper than {MAX_DEPTH} levels")
-        except ValueError as error:
-            parsed, exc = None, error
-        else:
-            if not _deeper_than(parsed, MAX_DEPTH):
-                return parsed, []
-            exc = ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            return loads_bounded(content, max_depth), []
+        except ValueError as error:  # not JSON, or JsonTooDeep
+            exc = error
         # the decoder's reason names a position, never the text; the text itself is never shown
         body = BodyText.of(content.decode("utf-8", "replace"), content, content_type, parsed=False)
         shown = summarize_body(len(content), content_type)[1:-1]
@@ -78,18 +73,6 @@ def _decode(response: Response) -> tuple[Any, list[Violation]]:
     if kind == TEXT:
         return BodyText.of(response.text, content, content_type), []
     return content, []
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            if depth > limit:
-                return True
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return False
 
 
 def match_media(declared: dict[str, MediaType], content_type: str) -> MediaType | None:
@@ -140,7 +123,8 @@ def check_response(
         ], None
     if media_kind(media.name) != JSON or isinstance(body, bytes | BodyText) or body is STREAMED:
         return [], media  # a body that is not JSON (or did not parse: already a violation) has no schema check
-    return validators.check(media.schema, body, RESPONSE, "body", "$", secrets), media
+    depth = getattr(response, "max_json_depth", MAX_JSON_DEPTH)
+    return validators.check(media.schema, body, RESPONSE, "body", "$", secrets, max_depth=depth), media
 
 
 def _all_empty(spec: ResponseSpec) -> bool:

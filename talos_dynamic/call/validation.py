@@ -25,7 +25,7 @@ from ..logs import logger
 from ..masking import MASK, describe, is_secret_name, looks_secret, remember_secret
 from ..spec.model import Spec
 from ..spec.refs import Located
-from .convert import wire_problems
+from .convert import MAX_DEPTH, wire_problems
 from .deref import Dereferencer, NeedsRegistry
 
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
@@ -165,14 +165,16 @@ class SchemaValidators:
         location: str,
         root: str = "$",
         secrets: frozenset[str] = frozenset(),
+        max_depth: int = MAX_DEPTH,
     ) -> list[Violation]:
-        """Every violation of `value` against `schema`, as Violations with JSON paths under `root`."""
+        """Every violation of `value` against `schema`, as Violations with JSON paths under `root`; a value
+        nested deeper than `max_depth` levels is one violation, never walked."""
         if schema is None:
             return []
         validator = self.validator(schema, direction)
-        # a value no JSON can carry (a lone surrogate, an int too long to write, one nested past MAX_DEPTH or
+        # a value no JSON can carry (a lone surrogate, an int too long to write, one nested past max_depth or
         # containing itself) is named as such; the schema validator, and the messages, never see it
-        unsendable = wire_problems(value)
+        unsendable = wire_problems(value, max_depth=max_depth)
         if unsendable:
             return [Violation(location, json_path(root, parts), rule, text) for parts, rule, text in unsendable]
         try:
@@ -183,7 +185,7 @@ class SchemaValidators:
                 source=self.spec.resolver.display(schema.uri),
                 pointer=schema.pointer,
             ) from None
-        except RecursionError:  # a recursive schema walked as deep as the value goes, within MAX_DEPTH
+        except RecursionError:  # a recursive schema walked as deep as the value goes, within max_depth
             return [Violation(location, root, "depth", "the value nests too deeply to be checked")]
         # readOnly/writeOnly describe properties; a whole body whose schema carries them is not refused
         return [

@@ -133,3 +133,86 @@ def test_a_deeply_nested_answer_is_a_violation_or_an_api_error_never_a_recursion
         return
     result = client.get_thing()
     assert [v.rule for v in result.http.violations] == ["json"] and "nested deeper" in result.http.violations[0].message
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"a":' * (depth - 1) + b"[1]" + b"}" * (depth - 1)
+
+
+def _answering(body: bytes, **options):
+    from talos_dynamic import MockTransport, Response
+
+    answer = Response(200, {"Content-Type": "application/json"}, body)
+    return Client(api(), base_url="http://api.test", transport=MockTransport(lambda request: answer), **options)
+
+
+@pytest.mark.parametrize(("limit", "depth", "refused"), [(100, 100, False), (100, 101, True), (10, 11, True)])
+def test_the_json_depth_limit_is_the_clients_option(limit, depth, refused):
+    options = {} if limit == 100 else {"max_response_depth": limit}
+    result = _answering(_nested(depth), **options).get_thing()
+    messages = [v.message for v in result.http.violations if v.rule == "json"]
+    assert bool(messages) is refused
+    if refused:
+        assert f"nested deeper than {limit} levels" in messages[0]
+
+
+def test_a_raised_depth_limit_reads_deep_answers_at_debug_without_recursion_errors(caplog):
+    # 350 levels: deeper than json's own C recursion guard lets Python code walk with the default limit
+    with caplog.at_level("DEBUG", logger="talos_dynamic"):
+        result = _answering(_nested(350), max_response_depth=400).get_thing()
+    assert not [v for v in result.http.violations if v.rule == "json"]
+    value = result["a"]
+    for _ in range(348):
+        value = value["a"]
+    assert list(value) == [1]
+    assert any(r.getMessage().startswith("<- 200") for r in caplog.records)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 401, 2.5, "100", True, None])
+def test_a_bad_depth_limit_is_a_configuration_error(bad):
+    from talos_dynamic import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="max_response_depth"):
+        Client(api(), base_url="http://api.test", max_response_depth=bad)
+
+
+def test_a_deep_answer_logged_at_debug_is_summarised_not_a_recursion_error(caplog):
+    with caplog.at_level("DEBUG", logger="talos_dynamic"):
+        result = _answering(b"[" * 5000 + b"]" * 5000).get_thing()
+    assert [v.rule for v in result.http.violations] == ["json"]
+    assert any("not valid JSON" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "payload"),
+    [(b"", HEAD), (HEAD + b"\r\n\r\n", BODY)],
+    ids=["status line and headers drip", "body drips"],
+)
+@pytest.mark.parametrize("own_client", [False, True], ids=["default httpx client", "an httpx.Client of yours"])
+def test_the_sync_httpx_transports_timeout_is_the_whole_calls_deadline(prefix, payload, own_client):
+    httpx = pytest.importorskip("httpx")
+    from talos_dynamic import HttpxTransport
+
+    server = DripServer(prefix, payload, 0.05)
+    try:
+        transport = HttpxTransport(httpx.Client() if own_client else None)
+        client = Client(api(), base_url=server.url, timeout=1, retries=0, transport=transport)
+        started = time.monotonic()
+        with pytest.raises(TransportError) as caught:
+            client.get_thing()
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert caught.value.kind == "timeout" and "deadline" in str(caught.value)
+    assert took < 2.0, f"the call took {took:.1f}s with timeout=1"
+
+
+def test_a_watched_httpx_client_still_reuses_its_connections(canned):
+    pytest.importorskip("httpx")
+    from talos_dynamic import HttpxTransport
+
+    canned.answer("/thing", 200, {"id": "x"})
+    client = Client(api(), base_url=canned.url, timeout=5, transport=HttpxTransport())
+    for _ in range(3):
+        assert client.get_thing().id == "x"
+    assert len({r["client_port"] for r in canned.requests}) == 1
