@@ -10,9 +10,11 @@ The rules, applied to every log line, message, repr, report and curl line the pa
 3. By shape: text that looks like a credential (a JWT, a `sk_live_...`-style prefixed key, an AWS access key id,
    a PEM private key, the token after `Bearer`/`Basic`, `user:password@` in a URL) is masked wherever it
    appears, whatever its field is named.
-4. Remembered: a value rule 2 masked is remembered for the rest of the process (its SHA-256 digest only, the
-   last REMEMBERED_LIMIT of them), so the same value is masked as a JSON value under any name afterwards (the
-   DEBUG line and curl line of a request sent in `warn` mode).
+4. Remembered: a value rule 2 masked while a call is prepared, sent or read, and the value of every
+   secret-named field of its request body, are remembered for that call only (SHA-256 digests, never the text,
+   kept with the PreparedRequest), so the same text is masked as a JSON value under any name in that call's
+   DEBUG lines, curl line, contract findings and errors (a request sent in `warn` mode, a credential repeated
+   in an undeclared field, a server echoing it). Other calls, before or after, are not affected.
 5. Bodies that cannot be parsed and masked field by field (text, HTML, binary, JSON that does not parse) are
    never shown: they are summarised as `<N bytes of TYPE>`.
 """
@@ -23,9 +25,9 @@ import base64
 import binascii
 import hashlib
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -179,12 +181,20 @@ def looks_secret(text: str, extra: Iterable[str] = ()) -> bool:
     return is_remembered(text) or mask_text(text, extra) != text
 
 
-# --- rule 4: values found in secret positions, remembered by digest ----------------------------------------
+# --- rule 4: values found in secret positions, remembered by digest for one call -------------------------
 
-REMEMBERED_LIMIT = 4096
 REMEMBER_MIN_LENGTH = 8  # shorter strings are too likely to be ordinary words to be masked wherever they occur
-_remembered: OrderedDict[bytes, None] = OrderedDict()
-_remembered_lock = threading.Lock()
+_call_memory: ContextVar[set[bytes] | None] = ContextVar("talos_dynamic_call_memory", default=None)
+
+
+@contextmanager
+def remembering(memory: set[bytes]) -> Iterator[set[bytes]]:
+    """Within the block, remember_secret adds to (and is_remembered reads) this call's `memory`."""
+    token = _call_memory.set(memory)
+    try:
+        yield memory
+    finally:
+        _call_memory.reset(token)
 
 
 def _digest(text: str) -> bytes:
@@ -205,21 +215,39 @@ def _string_leaves(value: Any) -> Iterable[str]:
 
 
 def remember_secret(value: Any) -> None:
-    """Remember the strings of a value found in a secret position (by SHA-256 digest, never the text)."""
-    digests = [_digest(s) for s in _string_leaves(value) if len(s) >= REMEMBER_MIN_LENGTH]
-    if not digests:
+    """Remember, for the current call, the strings of a value found in a secret position (by SHA-256 digest).
+    Outside a call (see remembering) nothing is remembered."""
+    memory = _call_memory.get()
+    if memory is not None:
+        memory.update(_digest(s) for s in _string_leaves(value) if len(s) >= REMEMBER_MIN_LENGTH)
+
+
+def remember_secret_fields(value: Any, extra: Iterable[str] = ()) -> None:
+    """Remember, for the current call, the values of a body's secret-named fields, so that the same text
+    elsewhere in the call (an undeclared field, an echo) is masked too. Iterative; each node seen once."""
+    if _call_memory.get() is None:
         return
-    with _remembered_lock:
-        for digest in digests:
-            _remembered[digest] = None
-            _remembered.move_to_end(digest)
-        while len(_remembered) > REMEMBERED_LIMIT:
-            _remembered.popitem(last=False)
+    names = frozenset(extra)
+    stack, seen = [value], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            for key, item in node.items():
+                if isinstance(key, str) and is_secret_name(key, names) and isinstance(item, str):
+                    remember_secret(item)
+                elif isinstance(item, Mapping | list | tuple):
+                    stack.append(item)
+        elif isinstance(node, list | tuple):
+            stack.extend(item for item in node if isinstance(item, Mapping | list | tuple))
 
 
 def is_remembered(text: str) -> bool:
-    """True when this exact string was found in a secret position before."""
-    return bool(_remembered) and len(text) >= REMEMBER_MIN_LENGTH and _digest(text) in _remembered
+    """True when this exact string was found in a secret position earlier in the current call."""
+    memory = _call_memory.get()
+    return bool(memory) and len(text) >= REMEMBER_MIN_LENGTH and _digest(text) in memory
 
 
 # --- descriptions and summaries: what is shown instead of a masked value ------------------------------------

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError, RequestValidationError, TransportError, Violation, shown
 from ..json_depth import DEPTH_CEILING, MAX_JSON_DEPTH
 from ..logs import logger
+from ..masking import remember_secret_fields, remembering
 from .arguments import ArgumentTable
 from .auth import Credentials
 from .bodies import wire_body
@@ -135,7 +136,18 @@ def _validate_option(value: Any, request_mode: str, response_mode: str) -> tuple
 def prepare(
     settings: CallSettings, operation: Operation, table: ArgumentTable, kwargs: dict[str, Any], options: CallOptions
 ) -> PreparedRequest:
-    """Validate the arguments and build the exact request; raise RequestValidationError, sending nothing."""
+    """Validate the arguments and build the exact request; raise RequestValidationError, sending nothing.
+    What validation masked is remembered with the request (masking rule 4), for its log and curl lines."""
+    memory: set[bytes] = set()
+    with remembering(memory):
+        request = _prepare(settings, operation, table, kwargs, options)
+    request.remembered.update(memory)
+    return request
+
+
+def _prepare(
+    settings: CallSettings, operation: Operation, table: ArgumentTable, kwargs: dict[str, Any], options: CallOptions
+) -> PreparedRequest:
     validators = settings.validators
     arguments = bind_arguments(table, kwargs, validators)
     media_type, choice_violations = body_media_type(operation, arguments)
@@ -169,6 +181,7 @@ def prepare(
     broken = header_violations(request.headers)
     if broken:
         raise RequestValidationError(operation.name, broken)
+    remember_secret_fields(arguments.body, request.secret_names)
     return request
 
 
@@ -176,28 +189,30 @@ def call(
     settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
 ) -> Any:
     """Send (with retries and hooks) and read: the result, or the error the answer calls for."""
-    request, response, attempts = _send(settings, transport, request, options)
-    try:
-        return read_response(
-            operation, response, settings.validators, options.response_mode, request, attempts, options.stream
-        )
-    except BaseException:
-        response.close()  # a streamed body that will not be read
-        raise
+    with remembering(request.remembered):
+        request, response, attempts = _send(settings, transport, request, options)
+        try:
+            return read_response(
+                operation, response, settings.validators, options.response_mode, request, attempts, options.stream
+            )
+        except BaseException:
+            response.close()  # a streamed body that will not be read
+            raise
 
 
 async def acall(
     settings: CallSettings, transport: Any, operation: Operation, request: PreparedRequest, options: CallOptions
 ) -> Any:
     """call(), for AsyncClient: only the send differs (the transport and async hooks are awaited)."""
-    request, response, attempts = await _asend(settings, transport, request, options)
-    try:
-        return read_response(
-            operation, response, settings.validators, options.response_mode, request, attempts, options.stream
-        )
-    except BaseException:
-        await response.aclose()
-        raise
+    with remembering(request.remembered):
+        request, response, attempts = await _asend(settings, transport, request, options)
+        try:
+            return read_response(
+                operation, response, settings.validators, options.response_mode, request, attempts, options.stream
+            )
+        except BaseException:
+            await response.aclose()
+            raise
 
 
 def _send(

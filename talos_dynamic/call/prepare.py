@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import Violation
 from ..logs import body_preview
-from ..masking import mask_headers, mask_url
+from ..masking import mask_headers, mask_url, remembering
 from ..spec.operations import Operation, Parameter
 from .arguments import ArgumentTable
 from .auth import AuthParts
@@ -46,6 +46,8 @@ class PreparedRequest:
     body: bytes | None = None
     secret_names: frozenset[str] = field(default=frozenset(), repr=False)
     repeatable: bool = field(default=False, repr=False)
+    # digests of values masked while this call was prepared (masking rule 4), shared by its redirect hops
+    remembered: set[bytes] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def content(self) -> bytes:
@@ -66,6 +68,10 @@ class PreparedRequest:
 
     def to_curl(self, mask: bool = True) -> str:
         """A curl command line that sends these bytes; secrets masked unless `mask=False`."""
+        with remembering(self.remembered):
+            return self._curl(mask)
+
+    def _curl(self, mask: bool) -> str:
         headers = self.masked_headers() if mask else self.headers
         # -X HEAD would wait for a body that never comes; -I sends the same HEAD request
         words = ["curl", "-I"] if self.method == "HEAD" else ["curl", "-X", self.method]

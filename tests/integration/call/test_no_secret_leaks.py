@@ -270,8 +270,8 @@ def test_batch_verify_credentials_in_shapes_the_spec_refuses(server, leaks):
         with pytest.raises(RequestValidationError) as caught:
             talos.admin_verify_api_key(body=[PLAIN])
         leaks.error(caught.value)
-        # valid, though a credential sits in a field the spec does not declare: the value was seen in a secret
-        # position above, so it is masked wherever it appears as a JSON value
+        # valid, though a credential sits in a field the spec does not declare: the same call carries it under
+        # a secret name, so it is masked wherever it appears in that call
         leaks.result(talos.admin_batch_verify_api_keys(requests=[{"credential": PLAIN, "extra": PLAIN}]))
         # warn mode: the request is sent as it is, and its log line and curl line mask the credential too
         for shape in ([PLAIN], [[PLAIN]], [issued]):

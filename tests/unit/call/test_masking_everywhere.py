@@ -31,6 +31,7 @@ from talos_dynamic.masking import (
     mask_json,
     mask_text,
     remember_secret,
+    remembering,
     summarize_body,
 )
 
@@ -94,9 +95,14 @@ def test_json_values_get_shape_and_remembered_masking_under_any_name():
     }
     plain = "unshaped-remembered-credential-for-test"
     assert mask_json({"anything": plain}) == {"anything": plain}
-    remember_secret([{"x": plain}])
-    assert is_remembered(plain) and not is_remembered("unshaped")
-    assert mask_json({"anything": plain, "list": [plain]}) == {"anything": "***", "list": ["***"]}
+    remember_secret([{"x": plain}])  # outside a call: nothing to remember it for
+    assert not is_remembered(plain)
+    with remembering(set()) as memory:
+        remember_secret([{"x": plain}])
+        assert is_remembered(plain) and not is_remembered("unshaped")
+        assert mask_json({"anything": plain, "list": [plain]}) == {"anything": "***", "list": ["***"]}
+    assert len(memory) == 1 and not is_remembered(plain)
+    assert mask_json({"anything": plain}) == {"anything": plain}
 
 
 def test_headers_with_ordinary_names_are_shape_checked():
@@ -221,9 +227,12 @@ def test_a_credential_in_place_of_an_object_that_holds_one_is_masked():
         assert shown in str(caught.value)
         assert plain not in str(caught.value) and plain not in repr(caught.value.violations)
         assert all(v.value == "***" for v in caught.value.violations)
-    # the value is remembered: a warn-mode request carrying it shows *** in its curl line and log line
+    # the value is remembered with that request: its curl line shows *** (and so does its log line)
     prepared = client.admin_batch_verify_api_keys.prepare(requests=[plain], _validate="warn")
     assert '"requests":["***"]' in prepared.to_curl() and plain in prepared.to_curl(mask=False)
+    # ... and with that request only: the same text as an ordinary value elsewhere stays readable
+    other = client.admin_issue_api_key.prepare(actor_id=plain, name="n")
+    assert plain in other.to_curl()
 
 
 def test_ordinary_values_are_quoted_and_long_or_secret_looking_ones_are_not():
