@@ -7,9 +7,10 @@ import difflib
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
-from ..bundled import TALOS_SPEC
+from ..bundled import BUNDLED_SPECS, TALOS_SPEC
 from ..client import BoundOperation, Client
 from ..contract.scenarios import SCENARIOS
 from ..errors import ApiError, RequestValidationError, TalosDynamicError
@@ -35,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4420)
     serve.add_argument("--token", help="admin bearer token required on admin calls (default: none required)")
+    serve.add_argument(
+        "--spec",
+        default="seed",
+        help="the Talos spec to serve: seed, latest, or the path of any Talos version's document",
+    )
     serve.add_argument(
         "--fault", choices=sorted(FAULTS), help="break the contract on purpose, one way (for testing contract checks)"
     )
@@ -193,7 +199,13 @@ def serve(args: argparse.Namespace) -> int:
         else "no admin token required: admin calls need no Authorization header"
     )
     print(f"Local Talos server on http://{args.host}:{args.port} ({access}); Ctrl-C stops it", flush=True)
-    start_server(args.host, args.port, args.token or None, background=False, fault=args.fault)
+    spec_path = BUNDLED_SPECS.get(args.spec) or Path(args.spec)
+    if not spec_path.is_file():
+        raise UsageError(f"--spec {args.spec}: no such file (or name: {', '.join(BUNDLED_SPECS)})")
+    try:
+        start_server(args.host, args.port, args.token or None, background=False, fault=args.fault, spec_path=spec_path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
