@@ -15,6 +15,7 @@ from typing import Any
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
 from .call.auth import Credentials
+from .call.paging import Paging, aiterate_items, aiterate_pages, detect_paging, iterate_items, iterate_pages
 from .call.pipeline import (
     HOOK_EVENTS,
     CallOptions,
@@ -358,13 +359,34 @@ class BoundOperation:
         return call(client._settings, client.transport, self.operation, request, options)
 
     @cached_property
+    def paging(self) -> Paging | None:
+        """How pages() walks this operation, as the spec shows it (None: the spec shows no paging)."""
+        return detect_paging(self.arguments)
+
+    def pages(self, **kwargs: Any) -> Any:
+        """Each page's result, lazily, the next one fetched when asked for (see talos_dynamic.call.paging).
+
+        Besides the operation's arguments and per-call options: `_max_pages=`, `_max_items=`, and `_paging=`
+        (a strategy name, "token", "cursor", "link" or "offset", or a Paging) where the spec is unclear.
+        """
+        return iterate_pages(self, kwargs, self._send)
+
+    def items(self, **kwargs: Any) -> Any:
+        """Each item of every page, lazily; the same options as pages()."""
+        return iterate_items(self, kwargs, self._send)
+
+    @cached_property
     def __signature__(self) -> inspect.Signature:
         """Keyword-only arguments with types and defaults, built from the spec on first use."""
         return build_signature(self.arguments, self._client.enums, self.operation.python_name)
 
     @cached_property
     def _docstring(self) -> str:
-        return build_docstring(self.arguments, self.operation.python_name)
+        text = build_docstring(self.arguments, self.operation.python_name)
+        if self.paging is not None:
+            name = self.operation.python_name
+            text += f"\n\nPaging ({self.paging.describe()}): {name}.pages(...), {name}.items(...)"
+        return text
 
     @property
     def __doc__(self) -> str:  # type: ignore[override]
@@ -394,6 +416,14 @@ class AsyncBoundOperation(BoundOperation):
     async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
         client = self._client
         return await acall(client._settings, client.transport, self.operation, request, options)
+
+    def pages(self, **kwargs: Any) -> Any:
+        """Each page's result: `async for page in client.<op>.pages(...)`; options as for Client."""
+        return aiterate_pages(self, kwargs, self._send)
+
+    def items(self, **kwargs: Any) -> Any:
+        """Each item of every page: `async for item in client.<op>.items(...)`."""
+        return aiterate_items(self, kwargs, self._send)
 
 
 Client._bound_class = BoundOperation
