@@ -16,6 +16,7 @@ from ..contract.scenarios import SCENARIOS
 from ..errors import ApiError, RequestValidationError, TalosDynamicError
 from ..server.faults import FAULTS
 from ..spec.naming import snake_case
+from . import diff_command
 from .demo import new_token, run_demo
 from .values import UsageError, parse_pairs, read_body
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "completion", help="a bash completion script: source <(talos-dynamic completion bash)"
     )
     completion.add_argument("shell", choices=["bash"])
+    diff_command.register(commands)
 
     contract = commands.add_parser(
         "contract",
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "repl": repl,
         "contract": contract,
         "completion": completion,
+        "diff": diff_command.run,
     }
     try:
         return handlers[args.command](args)
