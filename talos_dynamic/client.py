@@ -180,12 +180,15 @@ class BaseClient:
                 return False
             spec = self._load_spec(self._source if source is None else source)
             if source is None and fingerprint(spec.original) == old.fingerprint:
+                self._watch.accept()
                 return False
             settings = dataclasses.replace(
                 old.settings, credentials=Credentials(spec, **self._credentials), validators=SchemaValidators(spec)
             )
             new = SpecBinding(spec, settings, self._reserved, old.generation + 1)
-            if source is not None:
+            if source is None:
+                self._watch.accept()
+            else:
                 self._source = source
                 self._watch = SourceWatch(spec, self._spec_options["session"], self._watch.timeout)
             for name in set(old.names) - set(new.names):

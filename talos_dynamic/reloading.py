@@ -82,6 +82,7 @@ class SourceWatch:
         self.etag: str | None = None
         self.last_modified: str | None = None
         self.stat = self._stat()
+        self._seen: dict[str, Any] = {}  # what the last look found, kept by accept() once loading succeeded
 
     @property
     def is_url(self) -> bool:
@@ -104,16 +105,26 @@ class SourceWatch:
         return (info.st_mtime_ns, info.st_size) if info is not None else None
 
     def changed(self, current: str, limits: Any) -> bool:
-        """False when the source surely has not changed since the last read; True when it may have."""
+        """False when the source surely has not changed since the last accepted read; True when it may have."""
         if self.is_url:
             return self._url_changed(current, limits)
         stat = self._stat()
         if stat is not None and stat == self.stat:
             return False
-        self.stat = stat
+        self._seen = {"stat": stat}
         return True
 
+    def accept(self) -> None:
+        """The source as last seen was loaded: the next look compares against it."""
+        for name, value in self._seen.items():
+            setattr(self, name, value)
+        self._seen = {}
+
     def _url_changed(self, current: str, limits: Any) -> bool:
+        """Ask the URL with the validators it gave last time; read at most limits.max_bytes of an answer.
+
+        A redirect is left to the full load, which follows it under the spec's own rules.
+        """
         headers = {"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"}
         if self.etag:
             headers["If-None-Match"] = self.etag
@@ -121,19 +132,36 @@ class SourceWatch:
             headers["If-Modified-Since"] = self.last_modified
         session = self.session or requests.Session()
         try:
-            response = session.get(self.uri, headers=headers, timeout=self.timeout)
+            with session.get(
+                self.uri, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
+            ) as response:
+                if response.status_code == 304:
+                    return False
+                if response.is_redirect:
+                    return True
+                if response.status_code != 200:
+                    raise SpecError(f"cannot reload the spec: HTTP {response.status_code}", source=self.uri)
+                body = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    body += chunk
+                    if len(body) > limits.max_bytes:
+                        raise SpecError(f"the spec is larger than {limits.max_bytes} bytes", source=self.uri)
+                validators = {
+                    "etag": response.headers.get("ETag") or None,
+                    "last_modified": response.headers.get("Last-Modified") or None,
+                }
+                encoding = response.encoding or "utf-8"
         except requests.RequestException as exc:
             raise SpecError(f"cannot reload the spec: {type(exc).__name__}", source=self.uri) from None
         finally:
             if self.session is None:
                 session.close()
-        if response.status_code == 304:
+        self._seen = validators
+        text = bytes(body).decode(encoding, errors="replace")
+        if fingerprint(parse_text(text, self.uri, limits)) == current:
+            self.accept()  # the same document: only its validators are new
             return False
-        if response.status_code != 200:
-            raise SpecError(f"cannot reload the spec: HTTP {response.status_code}", source=self.uri)
-        self.etag = response.headers.get("ETag") or None
-        self.last_modified = response.headers.get("Last-Modified") or None
-        return fingerprint(parse_text(response.text, self.uri, limits)) != current
+        return True
 
 
 class Refresher:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import yaml
 
-from talos_dynamic import Client
+from talos_dynamic import Client, SpecError
 from talos_dynamic.bundled import TALOS_LATEST_SPEC, TALOS_SPEC
 from talos_dynamic.reloading import OperationRemovedError
 from talos_dynamic.server import start_server
@@ -129,6 +129,20 @@ def test_reload_under_8_calling_threads(spec_server, talos_latest, caplog):
     before = len(spec_server.statuses)
     assert client.reload() is False  # unchanged: the ETag answers 304
     assert spec_server.statuses[before:] == [304]
+
+
+def test_an_unchanged_spec_costs_a_304_and_a_broken_one_keeps_the_current_spec(spec_server):
+    client = Client(spec_server.url, base_url="http://127.0.0.1:9")
+    assert client.reload() is False  # the same document: read once, its ETag kept
+    assert client.reload() is False
+    assert spec_server.statuses[-2:] == [200, 304]
+    spec_server.body, spec_server.etag = b'{"openapi": "3.0.3", "paths": ', '"broken"'
+    with pytest.raises(SpecError, match="not valid JSON or YAML"):
+        client.reload()
+    assert client.admin_revoke_api_key.operation.name == "AdminRevokeAPIKey"  # still the seed spec
+    spec_server.set(LATEST)
+    assert client.reload() is True
+    assert client.spec.info["version"] == "v2alpha1-latest"
 
 
 def test_background_refresh_picks_up_a_new_spec(spec_server, talos_latest):
