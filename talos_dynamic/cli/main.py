@@ -284,7 +284,7 @@ _talos_dynamic() {
         [[ ${COMP_WORDS[i]} == --spec ]] && spec=(--spec "${COMP_WORDS[i + 1]}")
     done
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion" -- "$cur"))
+        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion diff" -- "$cur"))
     elif [[ ${COMP_WORDS[1]} == describe || ${COMP_WORDS[1]} == call ]] \
             && [[ $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --* ]]; then
         COMPREPLY=($(compgen -W "$(talos-dynamic ops --names "${spec[@]}" 2>/dev/null)" -- "$cur"))
