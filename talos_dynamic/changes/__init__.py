@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..spec.model import Spec
@@ -18,7 +17,7 @@ def load_spec(source: Any) -> Spec:
     spec = getattr(source, "spec", None)
     if isinstance(spec, Spec):
         return spec
-    return Spec(source if isinstance(source, dict) else str(source) if isinstance(source, Path) else source)
+    return Spec(source)
 
 
 def diff(old: Any, new: Any) -> SpecDiff:

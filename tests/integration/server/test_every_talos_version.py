@@ -175,3 +175,11 @@ def test_serve_command_takes_a_spec_and_refuses_a_foreign_one(tmp_path, capsys):
     assert "GET /pets is not a Talos operation" in capsys.readouterr().err
     assert main(["serve", "--port", "0", "--spec", str(tmp_path / "missing.json")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec", [TALOS_SPEC, TALOS_LATEST_SPEC], ids=["seed", "latest"])
+def test_bundled_specs_pass_openapi_spec_validator(spec):
+    import yaml
+    from openapi_spec_validator import validate
+
+    validate(yaml.safe_load(spec.read_text("utf-8")))
