@@ -104,6 +104,8 @@ def detect_paging(arguments: ArgumentTable) -> Paging | None:
     }
     fields = _answer_fields(arguments)
     items = _items_field(fields)
+    if operation.method != "GET" and items is None:  # a search by POST pages a list; other POSTs do not
+        return None
     limit = next((query[n] for n in _LIMIT_PARAMETERS if n in query), None)
     token = next((n for n in _TOKEN_PARAMETERS if n in query), None)
     if token is not None:

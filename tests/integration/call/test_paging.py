@@ -276,3 +276,39 @@ def test_next_link_reads_rfc8288_headers():
     assert next_link('</p1>; rel="prev", </p3>; rel="next last"') == "/p3"
     assert next_link("</p1>; rel=prev") is None
     assert next_link("") is None
+
+
+def test_a_post_search_with_a_body_token_pages_and_a_plain_post_does_not():
+    answer = {
+        "type": "object",
+        "properties": {
+            "results": {"type": "array", "items": {"type": "string"}},
+            "next_page_token": {"type": "string"},
+        },
+    }
+    body = {"type": "object", "properties": {"query": {"type": "string"}, "page_token": {"type": "string"}}}
+
+    def operation(op_id, answer_schema):
+        return {
+            "operationId": op_id,
+            "requestBody": {"content": {"application/json": {"schema": body}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": answer_schema}}}},
+        }
+
+    plain = {"type": "object", "properties": {"id": {"type": "string"}, "next_page_token": {"type": "string"}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "search", "version": "1"},
+        "paths": {"/search": {"post": operation("search", answer)}, "/create": {"post": operation("create", plain)}},
+    }
+    pages = {"": (["a", "b"], "t1"), "t1": (["c"], "")}
+
+    def handler(request):
+        results, token = pages[request.json().get("page_token", "")]
+        payload = {"results": results, "next_page_token": token}
+        return Response(200, {"Content-Type": "application/json"}, json.dumps(payload).encode())
+
+    client = Client(spec, base_url="http://api.test", transport=MockTransport(handler))
+    assert client.search.paging == Paging("token", "page_token", "next_page_token", "results")
+    assert list(client.search.items(query="q")) == ["a", "b", "c"]
+    assert client.create.paging is None
