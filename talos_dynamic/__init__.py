@@ -6,6 +6,7 @@ from .call.prepare import PreparedRequest
 from .call.results import HttpInfo, Result, ResultList, StreamResult
 from .call.retries import RetryPolicy
 from .call.transports import AsyncTransport, MockTransport, RequestsTransport, Response, Transport
+from .changes import diff
 from .client import AsyncBoundOperation, AsyncClient, BoundOperation, Client, PreparedCall
 from .contract import ContractConfig, ContractRecorder, Finding
 from .errors import (
@@ -78,6 +79,7 @@ __all__ = [
     "Unauthorized",
     "Violation",
     "decode_status",
+    "diff",
     "errors",
     "snake_case",
 ]

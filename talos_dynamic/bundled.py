@@ -1,5 +1,9 @@
-"""Where the bundled Talos spec lives inside the installed package."""
+"""Where the bundled Talos specs live inside the installed package, by their public names."""
 
 from pathlib import Path
 
-TALOS_SPEC = Path(__file__).resolve().parent / "specs" / "talos.openapi-v3.yaml"
+SPECS_FOLDER = Path(__file__).resolve().parent / "specs"
+TALOS_SPEC = SPECS_FOLDER / "talos.openapi-v3.yaml"  # the seed page's API: 10 operations, its names
+TALOS_LATEST_SPEC = SPECS_FOLDER / "talos-latest.openapi-v3.yaml"  # the newest API: 18 operations
+# The names `talos-dynamic serve --spec` also takes for them.
+BUNDLED_SPECS = {"seed": TALOS_SPEC, "latest": TALOS_LATEST_SPEC}

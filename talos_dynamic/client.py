@@ -6,6 +6,8 @@ from __future__ import annotations
 import collections
 import dataclasses
 import inspect
+import logging
+import threading
 import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -15,6 +17,7 @@ from typing import Any
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
 from .call.auth import Credentials
+from .call.paging import Paging, aiterate_items, aiterate_pages, detect_paging, iterate_items, iterate_pages
 from .call.pipeline import (
     HOOK_EVENTS,
     CallOptions,
@@ -35,7 +38,7 @@ from .call.server_urls import check_base_url
 from .call.transports import MAX_BODY_BYTES, RequestsTransport, Response
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
-from .explore.binding import AmbiguousOperationError, bind_names
+from .explore.binding import AmbiguousOperationError
 from .explore.docs import build_docstring
 from .explore.enums import EnumNamespace
 from .explore.models import ModelNamespace
@@ -43,6 +46,7 @@ from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
 from .json_depth import MAX_JSON_DEPTH
 from .logs import log_request, log_response
+from .reloading import OperationRemovedError, Refresher, SourceWatch, SpecBinding, fingerprint, removed_message
 from .spec.documents import SpecLimits
 from .spec.model import Spec
 from .spec.naming import snake_case
@@ -50,6 +54,7 @@ from .spec.operations import Operation
 from .spec.refs import AllowRefs
 
 DEFAULT_TIMEOUT = 30.0
+logger = logging.getLogger("talos_dynamic")
 Hook = Callable[..., Any]
 
 
@@ -83,31 +88,33 @@ class BaseClient:
         spec_limits: SpecLimits | Mapping[str, int] | None = None,
         max_response_bytes: int | None = MAX_BODY_BYTES,
         max_response_depth: int = MAX_JSON_DEPTH,
+        refresh: float | None = None,
     ) -> None:
         check_mode("request_validation", request_validation)
         check_mode("response_validation", response_validation)
         timeout = check_timeout("timeout", timeout)
         if base_url is not None:
             check_base_url(base_url)
-        self.spec = Spec(
-            source,
-            session=session,
-            timeout=timeout or DEFAULT_TIMEOUT,
-            allow_refs=allow_refs,
-            ref_loader=ref_loader,
-            limits=spec_limits,
-        )
-        if validate_spec:
-            _validate_spec(self.spec)
-        self._validators = SchemaValidators(self.spec)
+        self._source = source
+        self._spec_options = {
+            "session": session,
+            "timeout": timeout or DEFAULT_TIMEOUT,
+            "allow_refs": allow_refs,
+            "ref_loader": ref_loader,
+            "limits": spec_limits,
+        }
+        self._validate_spec = validate_spec
+        spec = self._load_spec(source)
+        validators = SchemaValidators(spec)
         self.hooks: dict[str, list[Hook]] = {"request": [log_request], "response": [log_response, self._remember]}
         for event, functions in (hooks or {}).items():
             if event not in HOOK_EVENTS:
                 raise ConfigurationError(f"hooks: unknown event {event!r} (events: {', '.join(HOOK_EVENTS)})")
             self.hooks[event].extend(functions)
-        self._settings = CallSettings(
-            validators=self._validators,
-            credentials=Credentials(self.spec, token=token, auth=auth),
+        self._credentials = {"token": token, "auth": auth}
+        settings = CallSettings(
+            validators=validators,
+            credentials=Credentials(spec, token=token, auth=auth),
             base_url=base_url.rstrip("/") if base_url else None,
             server_variables=dict(server_variables or {}),
             headers=dict(headers or {}),
@@ -119,11 +126,88 @@ class BaseClient:
             follow_redirects=bool(follow_redirects),
             max_response_depth=check_depth("max_response_depth", max_response_depth),
         )
-        reserved = {n for n in dir(type(self)) if not n.startswith("_")}
-        self._names, self.name_clashes = bind_names(self.spec.operations, reserved)
-        self._bound: dict[int, Any] = {}
+        self._reserved = {n for n in dir(type(self)) if not n.startswith("_")}
+        self._binding = SpecBinding(spec, settings, self._reserved)
+        self._watch = SourceWatch(spec, session, timeout or DEFAULT_TIMEOUT)
+        self._reload_lock = threading.Lock()
+        self._used: set[str] = set()  # Python names of the operations the program has reached
+        self._removed: dict[str, SpecBinding] = {}  # names a reload took away -> the binding without them
         self.history: collections.deque[Response] = collections.deque(maxlen=history_size)
         self.contract: Any = _install_contract(self, contract) if contract else None
+        self._refresher = Refresher(self.reload, _refresh_interval(refresh), self._title()) if refresh else None
+
+    def _load_spec(self, source: str | Path | dict[str, Any]) -> Spec:
+        spec = Spec(source, **self._spec_options)
+        if self._validate_spec:
+            _validate_spec(spec)
+        return spec
+
+    # -- the spec in force (swapped whole by reload) ------------------------------------------------
+    @property
+    def spec(self) -> Spec:
+        """The spec in force (reload() replaces it)."""
+        return self._binding.spec
+
+    @property
+    def _settings(self) -> CallSettings:
+        return self._binding.settings
+
+    @property
+    def _validators(self) -> SchemaValidators:
+        return self._binding.validators
+
+    @property
+    def _names(self) -> dict[str, Operation]:
+        return self._binding.names
+
+    @property
+    def _bound(self) -> dict[int, BoundOperation]:
+        return self._binding.bound
+
+    @property
+    def name_clashes(self) -> dict[str, list[str]]:
+        """Names several operations claim, with the unique names to use instead."""
+        return self._binding.name_clashes
+
+    def reload(self, source: str | Path | dict[str, Any] | None = None) -> bool:
+        """Read the spec again (or `source`, a new one) and rebind every operation at once; True if it changed.
+
+        A URL is asked with If-None-Match / If-Modified-Since, a file is read again only when its modification
+        time or size changed, and a document with the same content changes nothing. Calls already running
+        finish on the spec they started with; an operation object held from before calls the new spec's
+        operation of the same Python name, or raises OperationRemovedError naming the reload. When the new
+        spec breaks an operation the program has used, the changes are logged at WARNING.
+        """
+        with self._reload_lock:
+            old = self._binding
+            if source is None and not self._watch.changed(old.fingerprint, old.spec.limits):
+                return False
+            spec = self._load_spec(self._source if source is None else source)
+            if source is None and fingerprint(spec.original) == old.fingerprint:
+                self._watch.accept()
+                return False
+            settings = dataclasses.replace(
+                old.settings, credentials=Credentials(spec, **self._credentials), validators=SchemaValidators(spec)
+            )
+            new = SpecBinding(spec, settings, self._reserved, old.generation + 1)
+            if source is None:
+                self._watch.accept()
+            else:
+                self._source = source
+                self._watch = SourceWatch(spec, self._spec_options["session"], self._watch.timeout)
+            for name in set(old.names) - set(new.names):
+                self._removed[name] = new
+            for name in new.names:
+                self._removed.pop(name, None)
+            self._binding = new  # the one assignment every thread sees at once
+            self.__dict__.pop("_tag_attributes", None)
+        _warn_broken(self, old.spec, spec)
+        return True
+
+    def _stop_refresh(self) -> None:
+        """Stop the background refresh (close() calls this)."""
+        if self._refresher is not None:
+            self._refresher.stop()
 
     # -- settings (client-wide defaults; a call's underscore options override them for that call) --
     @property
@@ -164,30 +248,36 @@ class BaseClient:
 
     # -- operations -------------------------------------------------------------------------------
     def __getattr__(self, name: str) -> BoundOperation:
-        names = self.__dict__.get("_names")
-        if names is None or name.startswith("__"):
+        binding = self.__dict__.get("_binding")
+        if binding is None or name.startswith("__"):
             raise AttributeError(name)
+        names = binding.names
         if name in names:
-            return self._bind(names[name])
+            self._used.add(names[name].python_name)
+            return self._bind(names[name], binding)
         if name in self._tag_attributes:
             return self.tags[self._tag_attributes[name]]
-        if name in self.__dict__.get("name_clashes", {}):
+        if name in binding.name_clashes:
             raise AmbiguousOperationError(
-                f"{name!r} names several operations; use one of {', '.join(self.name_clashes[name])}"
+                f"{name!r} names several operations; use one of {', '.join(binding.name_clashes[name])}"
             )
+        if name in self._removed:
+            raise OperationRemovedError(removed_message(name, self._removed[name], self.spec.source))
         raise AttributeError(f"{self._title()} has no operation {name!r}")
 
     _bound_class: type[BoundOperation]
 
-    def _bind(self, operation: Operation) -> BoundOperation:
-        bound = self._bound.get(id(operation))
+    def _bind(self, operation: Operation, binding: SpecBinding | None = None) -> BoundOperation:
+        binding = binding or self._binding
+        bound = binding.bound.get(id(operation))
         if bound is None:
-            bound = self._bound.setdefault(id(operation), self._bound_class(self, operation))
+            bound = binding.bound.setdefault(id(operation), self._bound_class(self, operation, binding))
         return bound
 
     def operation(self, name: str) -> BoundOperation:
         """An operation by operationId, Python name, or 'METHOD /path'."""
         if name in self._names:
+            self._used.add(self._names[name].python_name)
             return self._bind(self._names[name])
         method, _, path = name.partition(" ")
         for op in self.spec.operations:
@@ -204,31 +294,35 @@ class BaseClient:
         """Operations whose name, operationId, path, tags or summary contain `text` (any case)."""
         return self.operations.find(text)
 
-    @cached_property
+    @property
     def tags(self) -> dict[str, TagGroup]:
         """Operations grouped by tag (an operation with several tags is in each group)."""
-        groups: dict[str, list[BoundOperation]] = {}
-        for op in self.spec.operations:
-            for tag in op.tags:
-                groups.setdefault(tag, []).append(self._bind(op))
-        return {tag: TagGroup(tag, ops) for tag, ops in groups.items()}
+        binding = self._binding
+        found = binding.cache.get("tags")
+        if found is None:
+            groups: dict[str, list[BoundOperation]] = {}
+            for op in binding.spec.operations:
+                for tag in op.tags:
+                    groups.setdefault(tag, []).append(self._bind(op, binding))
+            found = binding.cache.setdefault("tags", {tag: TagGroup(tag, ops) for tag, ops in groups.items()})
+        return found
 
     @cached_property
     def _tag_attributes(self) -> dict[str, str]:
         return {(tag if tag.isidentifier() else snake_case(tag)): tag for tag in self.tags}
 
-    @cached_property
+    @property
     def models(self) -> ModelNamespace:
         """A checked constructor per component schema: client.models.IssueAPIKeyRequest(actor_id="u")."""
-        return ModelNamespace(self.spec, self._validators, self.enums)
+        return self._binding.models
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._names, *self._tag_attributes})
 
-    @cached_property
+    @property
     def enums(self) -> EnumNamespace:
         """Enum classes for the spec's enum schemas: client.enums.RevocationReason.REVOCATION_REASON_..."""
-        return EnumNamespace(self.spec)
+        return self._binding.enums
 
     @property
     def last_response(self) -> Response | None:
@@ -277,7 +371,8 @@ class Client(BaseClient):
     __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        """Close the transport (its pooled connections)."""
+        """Stop the background refresh, close the transport (its pooled connections)."""
+        self._stop_refresh()
         self.transport.close()
 
     def __enter__(self) -> Client:
@@ -310,7 +405,8 @@ class AsyncClient(BaseClient):
     __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
 
     async def aclose(self) -> None:
-        """Close the transport (its pooled connections)."""
+        """Stop the background refresh, close the transport (its pooled connections)."""
+        self._stop_refresh()
         closing = getattr(self.transport, "aclose", None) or self.transport.close
         outcome = closing()
         if inspect.isawaitable(outcome):
@@ -331,8 +427,9 @@ class BoundOperation:
     added to this request), `_retries` (an int or a RetryPolicy).
     """
 
-    def __init__(self, client: BaseClient, operation: Operation) -> None:
+    def __init__(self, client: BaseClient, operation: Operation, binding: SpecBinding | None = None) -> None:
         self._client = client
+        self._binding = binding or client._binding
         self.operation = operation
         self.__name__ = operation.python_name
         self.__qualname__ = f"{type(client).__name__}.{operation.python_name}"
@@ -342,33 +439,70 @@ class BoundOperation:
         """The keyword arguments this operation accepts."""
         return ArgumentTable(self.operation)
 
+    def _current(self) -> BoundOperation:
+        """This operation in the spec in force: itself, its successor after a reload, or OperationRemovedError."""
+        client = self._client
+        binding = client._binding
+        if binding is self._binding:
+            return self
+        operation = binding.names.get(self.operation.python_name)
+        if operation is None:
+            raise OperationRemovedError(removed_message(self.operation.python_name, binding, binding.spec.source))
+        return client._bind(operation, binding)
+
     def _prepare(self, kwargs: dict[str, Any]) -> tuple[PreparedRequest, CallOptions]:
-        settings = self._client._settings
+        settings = self._binding.settings
         options = call_options(settings, kwargs)
         return prepare(settings, self.operation, self.arguments, kwargs, options), options
 
     def prepare(self, **kwargs: Any) -> PreparedCall:
         """Validate and build the exact request, without sending it."""
-        request, options = self._prepare(kwargs)
-        return PreparedCall(self, request, options)
+        current = self._current()
+        request, options = current._prepare(kwargs)
+        return PreparedCall(current, request, options)
 
     def __call__(self, **kwargs: Any) -> Any:
         """Call the operation (see the class docstring for the underscore options)."""
-        request, options = self._prepare(kwargs)
-        return self._send(request, options)
+        current = self._current()
+        request, options = current._prepare(kwargs)
+        return current._send(request, options)
 
     def _send(self, request: PreparedRequest, options: CallOptions) -> Any:
-        client = self._client
-        return call(client._settings, client.transport, self.operation, request, options)
+        return call(self._binding.settings, self._client.transport, self.operation, request, options)
+
+    @cached_property
+    def paging(self) -> Paging | None:
+        """How pages() walks this operation, as the spec shows it (None: the spec shows no paging)."""
+        return detect_paging(self.arguments)
+
+    def pages(self, **kwargs: Any) -> Any:
+        """Each page's result, lazily, the next one fetched when asked for (see talos_dynamic.call.paging).
+
+        Besides the operation's arguments and per-call options: `_max_pages=`, `_max_items=`, and `_paging=`
+        (a strategy name, "token", "cursor", "link" or "offset", or a Paging) where the spec is unclear.
+        """
+        current = self._current()
+        return iterate_pages(current, kwargs, current._send)
+
+    def items(self, **kwargs: Any) -> Any:
+        """Each item of every page, lazily; the same options as pages()."""
+        current = self._current()
+        return iterate_items(current, kwargs, current._send)
 
     @cached_property
     def __signature__(self) -> inspect.Signature:
         """Keyword-only arguments with types and defaults, built from the spec on first use."""
-        return build_signature(self.arguments, self._client.enums, self.operation.python_name)
+        return build_signature(self.arguments, self._binding.enums, self.operation.python_name)
 
     @cached_property
     def _docstring(self) -> str:
-        return build_docstring(self.arguments, self.operation.python_name)
+        text = build_docstring(self.arguments, self.operation.python_name)
+        if self.paging is not None:  # before the example call, which stays the last line
+            name = self.operation.python_name
+            note = f"Paging ({self.paging.describe()}): {name}.pages(...), {name}.items(...)\n\n"
+            head, marker, example = text.rpartition("Example\n-------")
+            text = f"{head}{note}{marker}{example}" if marker else f"{text}\n\n{note.rstrip()}"
+        return text
 
     @property
     def __doc__(self) -> str:  # type: ignore[override]
@@ -392,12 +526,22 @@ class AsyncBoundOperation(BoundOperation):
 
     async def __call__(self, **kwargs: Any) -> Any:  # type: ignore[override]
         """Call the operation (see the class docstring for the underscore options)."""
-        request, options = self._prepare(kwargs)
-        return await self._send(request, options)
+        current = self._current()
+        request, options = current._prepare(kwargs)
+        return await current._send(request, options)
 
     async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
-        client = self._client
-        return await acall(client._settings, client.transport, self.operation, request, options)
+        return await acall(self._binding.settings, self._client.transport, self.operation, request, options)
+
+    def pages(self, **kwargs: Any) -> Any:
+        """Each page's result: `async for page in client.<op>.pages(...)`; options as for Client."""
+        current = self._current()
+        return aiterate_pages(current, kwargs, current._send)
+
+    def items(self, **kwargs: Any) -> Any:
+        """Each item of every page: `async for item in client.<op>.items(...)`."""
+        current = self._current()
+        return aiterate_items(current, kwargs, current._send)
 
 
 Client._bound_class = BoundOperation
@@ -426,6 +570,27 @@ class PreparedCall:
 
     def __repr__(self) -> str:
         return repr(self.request)
+
+
+def _refresh_interval(refresh: Any) -> float:
+    if isinstance(refresh, bool) or not isinstance(refresh, int | float) or not refresh > 0:
+        raise ConfigurationError(f"refresh is a number of seconds > 0, not {refresh!r}")
+    return float(refresh)
+
+
+def _warn_broken(client: BaseClient, old: Spec, new: Spec) -> None:
+    """Log at WARNING the breaking changes that hit an operation the program has used."""
+    from .changes import diff
+
+    try:
+        report = diff(old, new)
+    except Exception as exc:  # a report that cannot be made must not undo a good reload
+        logger.warning("reload: %s was reloaded; its changes could not be compared (%s)", new.source, exc)
+        return
+    hits = [c for c in report.breaking if c.operation in client._used]
+    if hits:
+        lines = "\n".join(f"  {c.kind}: {c.message}" for c in hits)
+        logger.warning("reload of %s breaks %d use(s) of this client:\n%s", new.source, len(hits), lines)
 
 
 def _install_contract(client: BaseClient, contract: Any) -> Any:

@@ -7,14 +7,16 @@ import difflib
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
-from ..bundled import TALOS_SPEC
+from ..bundled import BUNDLED_SPECS, TALOS_SPEC
 from ..client import BoundOperation, Client
 from ..contract.scenarios import SCENARIOS
 from ..errors import ApiError, RequestValidationError, TalosDynamicError
 from ..server.faults import FAULTS
 from ..spec.naming import snake_case
+from . import diff_command
 from .demo import new_token, run_demo
 from .values import UsageError, parse_pairs, read_body
 
@@ -35,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4420)
     serve.add_argument("--token", help="admin bearer token required on admin calls (default: none required)")
+    serve.add_argument(
+        "--spec",
+        default="seed",
+        help="the Talos spec to serve: seed, latest, or the path of any Talos version's document",
+    )
     serve.add_argument(
         "--fault", choices=sorted(FAULTS), help="break the contract on purpose, one way (for testing contract checks)"
     )
@@ -70,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "completion", help="a bash completion script: source <(talos-dynamic completion bash)"
     )
     completion.add_argument("shell", choices=["bash"])
+    diff_command.register(commands)
 
     contract = commands.add_parser(
         "contract",
@@ -119,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "repl": repl,
         "contract": contract,
         "completion": completion,
+        "diff": diff_command.run,
     }
     try:
         return handlers[args.command](args)
@@ -193,7 +202,13 @@ def serve(args: argparse.Namespace) -> int:
         else "no admin token required: admin calls need no Authorization header"
     )
     print(f"Local Talos server on http://{args.host}:{args.port} ({access}); Ctrl-C stops it", flush=True)
-    start_server(args.host, args.port, args.token or None, background=False, fault=args.fault)
+    spec_path = BUNDLED_SPECS.get(args.spec) or Path(args.spec)
+    if not spec_path.is_file():
+        raise UsageError(f"--spec {args.spec}: no such file (or name: {', '.join(BUNDLED_SPECS)})")
+    try:
+        start_server(args.host, args.port, args.token or None, background=False, fault=args.fault, spec_path=spec_path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -269,7 +284,7 @@ _talos_dynamic() {
         [[ ${COMP_WORDS[i]} == --spec ]] && spec=(--spec "${COMP_WORDS[i + 1]}")
     done
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion" -- "$cur"))
+        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion diff" -- "$cur"))
     elif [[ ${COMP_WORDS[1]} == describe || ${COMP_WORDS[1]} == call ]] \
             && [[ $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --* ]]; then
         COMPREPLY=($(compgen -W "$(talos-dynamic ops --names "${spec[@]}" 2>/dev/null)" -- "$cur"))

@@ -12,13 +12,10 @@ import datetime as dt
 import hmac
 import json
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import ImmutableMultiDict
@@ -29,7 +26,7 @@ from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
 from .faults import FAULTS, apply_fault
 from .messages import capped, describe_problems, shown
-from .openapi_core_compat import without_dotted_path_names
+from .served_spec import Route, routes_for
 from .store import KeyStore, StoreError, parse_duration, timestamp
 from .tokens import TokenSigner
 
@@ -41,7 +38,6 @@ BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 # Optional string query parameters where empty means unset (proto3; AIP-158: an empty page_token is page one).
 EMPTY_MEANS_UNSET = frozenset({"page_token", "filter", "update_mask"})
 logger = logging.getLogger("talos_dynamic.server")
-Handler = Callable[[dict[str, Any], dict[str, str], Request], Any]
 
 
 def error_body(
@@ -67,7 +63,8 @@ class _Request(Request):
 
 
 class TalosApp:
-    """A WSGI application implementing every operation of the bundled spec."""
+    """A WSGI application implementing every operation of every Talos version: the routes of the spec it
+    serves (`spec_path`: a bundled spec or any upstream document, 3.0 or 2.0), plus the seed-era ones."""
 
     def __init__(self, token: str | None = None, spec_path: Path = SPEC_PATH, fault: str | None = None) -> None:
         if fault is not None and fault not in FAULTS:
@@ -76,20 +73,7 @@ class TalosApp:
         self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
-        document = without_dotted_path_names(yaml.safe_load(spec_path.read_text("utf-8")))
-        self.openapi = OpenAPI.from_dict(_without_security(document))
-        self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = [
-            ("POST", _route("/v2alpha1/admin/issuedApiKeys"), self.issue, True),
-            ("GET", _route("/v2alpha1/admin/issuedApiKeys"), self.list, True),
-            ("GET", _route("/v2alpha1/admin/issuedApiKeys/{key_id}"), self.get, True),
-            ("PATCH", _route("/v2alpha1/admin/issuedApiKeys/{key_id}"), self.update, True),
-            ("POST", _route("/v2alpha1/admin/issuedApiKeys/{key_id}:rotate"), self.rotate, True),
-            ("POST", _route("/v2alpha1/admin/apiKeys/{key_id}:revoke"), self.revoke, True),
-            ("POST", _route("/v2alpha1/admin/apiKeys:verify"), self.verify, True),
-            ("POST", _route("/v2alpha1/admin/apiKeys:batchVerify"), self.batch_verify, True),
-            ("POST", _route("/v2alpha1/admin/apiKeys:derive"), self.derive, True),
-            ("GET", _route("/v2alpha1/derivedKeys/jwks.json"), self.jwks, False),
-        ]
+        self.routes: list[Route] = routes_for(spec_path)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         headers: dict[str, str] = {}
@@ -97,7 +81,7 @@ class TalosApp:
         try:
             request = _Request(environ)
             with contextlib.suppress(StoreError):
-                handler = self._match(request)[0].__name__
+                handler = self._match(request)[0].handler
             status, body = self.dispatch(request)
         except StoreError as exc:
             status = exc.http_status or GRPC_TO_HTTP[exc.status]
@@ -117,11 +101,11 @@ class TalosApp:
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> tuple[int, Any]:
-        handler, params, admin = self._match(request)
-        if admin and self.token is not None:
+        route, params = self._match(request)
+        if route.admin and self.token is not None:
             self._authenticate(request)
-        body = _read_body(request) if request.method != "GET" else None
-        problems = self.openapi.unmarshal_request(_OpenAPIRequest(request)).errors
+        body = _read_body(request) if request.method not in ("GET", "DELETE") else None
+        problems = route.checker.unmarshal_request(_OpenAPIRequest(request)).errors
         if problems:
             message, violations = describe_problems(problems)
             raise StoreError(
@@ -140,7 +124,7 @@ class TalosApp:
             body = {}
         if not isinstance(body, dict):  # the spec says so for every body; openapi-core has checked it
             raise StoreError("INVALID_ARGUMENT", "REQUEST_INVALID", "the request body must be a JSON object")
-        return 200, handler(body, params, request)
+        return 200, getattr(self, route.handler)(body, params, request)
 
     def _authenticate(self, request: Request) -> None:
         supplied = request.headers.get("Authorization", "")
@@ -158,14 +142,14 @@ class TalosApp:
                 "UNAUTHENTICATED", "ADMIN_TOKEN_INVALID", "the admin bearer token is not valid", headers=challenge
             )
 
-    def _match(self, request: Request) -> tuple[Handler, dict[str, str], bool]:
+    def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
-        for method, pattern, handler, admin in self.routes:
-            match = pattern.fullmatch(request.path)
+        for route in self.routes:
+            match = route.pattern.fullmatch(request.path)
             if match:
-                if method == request.method:
-                    return handler, match.groupdict(), admin
-                allowed.append(method)
+                if route.method == request.method:
+                    return route, match.groupdict()
+                allowed.append(route.method)
         if allowed:
             raise StoreError(
                 "UNIMPLEMENTED",  # what grpc-gateway answers with its 405
@@ -197,11 +181,42 @@ class TalosApp:
     def revoke(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
         return self.store.revoke(params["key_id"], body.get("reason"), body.get("description"))
 
+    def revoke_any(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.revoke_any(params["key_id"], body.get("reason"), body.get("description"))
+
+    def revoke_imported(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.revoke_imported(params["key_id"], body.get("reason"), body.get("description"))
+
+    def self_revoke(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.self_revoke(body.get("credential") or "", body.get("reason"))
+
+    def import_key(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.import_key(body)
+
+    def batch_import(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.batch_import(body.get("requests") or [], "BATCH_IMPORT_ERROR_")
+
+    def batch_create(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.batch_import(body.get("requests") or [], "BATCH_CREATE_IMPORTED_API_KEYS_ERROR_")
+
+    def list_imported(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        size = request.args.get("page_size", type=int)
+        return self.store.list_imported(size, request.args.get("page_token"), request.args.get("filter"))
+
+    def get_imported(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.get_imported(params["key_id"])
+
+    def update_imported(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.update_imported(params["key_id"], body, request.args.get("update_mask"))
+
+    def delete_imported(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
+        return self.store.delete_imported(params["key_id"])
+
     def verify(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
-        return self.store.verify(body["credential"])[0]
+        return self.store.verify(body.get("credential") or "")[0]
 
     def batch_verify(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
-        return {"results": [self.store.verify(item["credential"])[0] for item in body["requests"]]}
+        return {"results": [self.store.verify(item.get("credential") or "")[0] for item in body["requests"]]}
 
     def derive(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
         algorithm = body.get("algorithm") or "TOKEN_ALGORITHM_JWT"
@@ -236,21 +251,6 @@ class TalosApp:
 
     def jwks(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
         return {"jwks": self.signer.jwks()}
-
-
-def _route(template: str) -> re.Pattern[str]:
-    pattern = re.escape(template).replace(r"\{key_id\}", r"(?P<key_id>[^/:]+)")
-    return re.compile(pattern)
-
-
-def _without_security(document: dict[str, Any]) -> dict[str, Any]:
-    """The document without security requirements: the app checks the admin token itself (when it has one)."""
-    document.pop("security", None)
-    for item in document.get("paths", {}).values():
-        for operation in item.values() if isinstance(item, dict) else ():
-            if isinstance(operation, dict):
-                operation.pop("security", None)
-    return document
 
 
 class _OpenAPIRequest(WerkzeugOpenAPIRequest):

@@ -1,10 +1,12 @@
-"""The server's state: issued keys in memory, with the Talos behaviour (idempotency, paging, revocation)."""
+"""The server's state: issued and imported keys in memory, with the Talos behaviour (idempotency, paging,
+revocation, rotation, self-revocation)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import math
 import re
 import threading
@@ -19,6 +21,8 @@ _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)")
 _UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 _FILTER = re.compile(r'\s*(actor_id|name|status)\s*=\s*("([^"]*)"|[A-Za-z0-9_\-.]+)\s*')
 MUTABLE_FIELDS = ("name", "scopes", "metadata")
+# Settings newer Talos versions keep on a key and echo back; this server stores them as given.
+KEY_SETTINGS = ("visibility", "ip_restriction", "rate_limit_policy")
 # Go's time.Duration is an int64 of nanoseconds: about 2562047h. Talos cannot read a longer ttl either.
 MAX_DURATION = dt.timedelta(microseconds=(2**63 - 1) // 1000)
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 1000
@@ -83,7 +87,8 @@ def timestamp(moment: dt.datetime) -> str:
 
 @dataclass
 class IssuedKey:
-    """One issued key; the secret itself is not kept, only its identifier."""
+    """One issued or imported key; the secret itself is not kept, only its identifier (for an imported key,
+    the hash of its raw key, which is also its key_id)."""
 
     key_id: str
     identifier: str
@@ -123,6 +128,7 @@ class IssuedKey:
             out["revocation_reason"] = self.revocation_reason
         if self.revocation_description:
             out["revocation_description"] = self.revocation_description
+        out.update(self.extra)
         return out
 
 
@@ -135,6 +141,8 @@ class KeyStore:
         self._keys: dict[str, IssuedKey] = {}
         self._by_identifier: dict[str, str] = {}
         self._by_request_id: dict[str, dict[str, Any]] = {}
+        self._imported: dict[str, IssuedKey] = {}  # by key_id, the hash of the raw key
+        self._imported_by_request_id: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def now() -> dt.datetime:
@@ -159,6 +167,7 @@ class KeyStore:
             create_time=now,
             update_time=now,
             expire_time=now + parse_duration(ttl) if ttl else None,
+            extra={name: body[name] for name in KEY_SETTINGS if name in body},
         )
         self._keys[key.key_id] = key
         self._by_identifier[identifier] = key.key_id
@@ -185,6 +194,16 @@ class KeyStore:
             return self._get(key_id).to_json(self.now())
 
     def list(self, page_size: int | None, page_token: str | None, filter_text: str | None) -> dict[str, Any]:
+        return self._page(self._keys, "issued_api_keys", page_size, page_token, filter_text)
+
+    def _page(
+        self,
+        keys: dict[str, IssuedKey],
+        field_name: str,
+        page_size: int | None,
+        page_token: str | None,
+        filter_text: str | None,
+    ) -> dict[str, Any]:
         conditions = _parse_filter(filter_text or "")
         if page_size is not None and page_size < 0:
             raise StoreError(
@@ -197,14 +216,17 @@ class KeyStore:
         offset = _page_offset(page_token or "")  # AIP-158: an empty page_token asks for the first page
         with self._lock:
             now = self.now()
-            rows = [k.to_json(now) for k in self._keys.values()]
+            rows = [k.to_json(now) for k in keys.values()]
         rows = [r for r in rows if all(r.get(f) == v for f, v in conditions)]
         page = rows[offset : offset + size]
         more = offset + size < len(rows)
         token = base64.urlsafe_b64encode(str(offset + size).encode()).decode() if more else ""
-        return {"issued_api_keys": page, "next_page_token": token}
+        return {field_name: page, "next_page_token": token}
 
     def update(self, key_id: str, body: dict[str, Any], update_mask: str | None) -> dict[str, Any]:
+        return self._update(self._get, key_id, body, update_mask)
+
+    def _update(self, find: Any, key_id: str, body: dict[str, Any], update_mask: str | None) -> dict[str, Any]:
         fields = (
             [f.strip() for f in update_mask.split(",") if f.strip()]
             if update_mask
@@ -220,7 +242,7 @@ class KeyStore:
                 metadata={"field": "update_mask"},
             )
         with self._lock:
-            key = self._get(key_id)
+            key = find(key_id)
             now = self.now()
             if key.status(now) != "KEY_STATUS_ACTIVE":
                 raise StoreError("FAILED_PRECONDITION", "API_KEY_NOT_ACTIVE", "only an active key can be updated")
@@ -252,6 +274,18 @@ class KeyStore:
             return {"issued_api_key": new.to_json(now), "secret": secret, "old_issued_api_key": old.to_json(now)}
 
     def revoke(self, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
+        """Revoke an issued key (the seed-era revoke path also reaches imported keys: see revoke_any)."""
+        return self._revoke_found(self._get, key_id, reason, description)
+
+    def revoke_imported(self, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
+        return self._revoke_found(self._get_imported, key_id, reason, description)
+
+    def revoke_any(self, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
+        """The one revoke of the older Talos versions: an issued or an imported key."""
+        find = self._get_imported if key_id in self._imported and key_id not in self._keys else self._get
+        return self._revoke_found(find, key_id, reason, description)
+
+    def _revoke_found(self, find: Any, key_id: str, reason: str | None, description: str | None) -> dict[str, Any]:
         reason = reason or "REVOCATION_REASON_UNSPECIFIED"
         if description and reason != "REVOCATION_REASON_PRIVILEGE_WITHDRAWN":
             raise StoreError(
@@ -260,9 +294,98 @@ class KeyStore:
                 "description is only allowed with REVOCATION_REASON_PRIVILEGE_WITHDRAWN",
             )
         with self._lock:
-            key = self._get(key_id)
+            key = find(key_id)
             if not key.revoked:
                 self._revoke(key, reason, description, self.now())
+        return {}
+
+    def self_revoke(self, credential: str, reason: str | None) -> dict[str, Any]:
+        """Revoke the key whose own secret is `credential` (proof of possession); not for PRIVILEGE_WITHDRAWN."""
+        if reason == "REVOCATION_REASON_PRIVILEGE_WITHDRAWN":
+            raise StoreError(
+                "INVALID_ARGUMENT",
+                "REVOCATION_REASON_NOT_ALLOWED",
+                "REVOCATION_REASON_PRIVILEGE_WITHDRAWN is for admins; a key holder cannot use it",
+                metadata={"field": "reason"},
+            )
+        key = self._find_by_credential(credential)
+        if key is None:
+            raise StoreError("NOT_FOUND", "API_KEY_NOT_FOUND", "no key matches the credential")
+        with self._lock:
+            if not key.revoked:
+                self._revoke(key, reason or "REVOCATION_REASON_UNSPECIFIED", None, self.now())
+        return {}
+
+    # -- imported keys -----------------------------------------------------------------------------
+    def _get_imported(self, key_id: str) -> IssuedKey:
+        key = self._imported.get(key_id)
+        if key is None:
+            raise StoreError("NOT_FOUND", "API_KEY_NOT_FOUND", f"imported API key {shown(key_id, 80)} not found")
+        return key
+
+    def import_key(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Store a key issued elsewhere under the hash of its raw key; answers the ImportedApiKey."""
+        for name in ("raw_key", "name", "actor_id"):
+            if not body.get(name):
+                raise StoreError(
+                    "INVALID_ARGUMENT", f"{name.upper()}_REQUIRED", f"{name} is required", metadata={"field": name}
+                )
+        request_id = body.get("request_id")
+        if request_id is not None and len(request_id) > 36:
+            raise StoreError("INVALID_ARGUMENT", "REQUEST_ID_INVALID", "request_id is longer than 36 characters")
+        key_id = imported_key_id(body["raw_key"])
+        with self._lock:
+            if request_id and request_id in self._imported_by_request_id:
+                return self._imported_by_request_id[request_id]
+            if key_id in self._imported:
+                raise StoreError("ALREADY_EXISTS", "API_KEY_ALREADY_EXISTS", "this raw key is already imported")
+            now = self.now()
+            ttl = body.get("ttl")
+            key = IssuedKey(
+                key_id=key_id,
+                identifier=key_id,
+                name=body["name"],
+                actor_id=body["actor_id"],
+                scopes=list(body.get("scopes") or []),
+                metadata=dict(body.get("metadata") or {}),
+                create_time=now,
+                update_time=now,
+                expire_time=now + parse_duration(ttl) if ttl else None,
+                extra={name: body[name] for name in KEY_SETTINGS if name in body},
+            )
+            self._imported[key_id] = key
+            answer = key.to_json(now)
+            if request_id:
+                self._imported_by_request_id[request_id] = answer
+            return answer
+
+    def batch_import(self, requests: list[dict[str, Any]], error_prefix: str) -> dict[str, Any]:
+        """Import each key on its own: one result per request, in order, with an error code where it failed
+        (`error_prefix` + the gRPC status name: the enum was renamed along with batchImport → batchCreate)."""
+        results: list[dict[str, Any]] = []
+        for index, request in enumerate(requests):
+            try:
+                results.append({"index": index, "imported_api_key": self.import_key(request)})
+            except StoreError as exc:
+                code = _BATCH_ERRORS.get(exc.status, "INTERNAL")
+                results.append({"index": index, "error_code": error_prefix + code, "error_message": exc.message})
+        failures = sum(1 for r in results if "error_code" in r)
+        return {"results": results, "success_count": len(results) - failures, "failure_count": failures}
+
+    def get_imported(self, key_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self._get_imported(key_id).to_json(self.now())
+
+    def list_imported(self, page_size: int | None, page_token: str | None, filter_text: str | None) -> dict[str, Any]:
+        return self._page(self._imported, "imported_api_keys", page_size, page_token, filter_text)
+
+    def update_imported(self, key_id: str, body: dict[str, Any], update_mask: str | None) -> dict[str, Any]:
+        return self._update(self._get_imported, key_id, body, update_mask)
+
+    def delete_imported(self, key_id: str) -> dict[str, Any]:
+        with self._lock:
+            self._get_imported(key_id)
+            del self._imported[key_id]
         return {}
 
     @staticmethod
@@ -270,11 +393,23 @@ class KeyStore:
         key.revoked, key.revocation_reason, key.revocation_description = True, reason, description
         key.update_time = now
 
+    def _find_by_credential(self, credential: str) -> IssuedKey | None:
+        """The issued or imported key whose secret is `credential`, whatever its status."""
+        with self._lock:
+            imported = self._imported.get(imported_key_id(credential))
+            if imported is not None:
+                return imported
+        identifier, _ = self.secrets.parse(credential)
+        with self._lock:
+            key_id = self._by_identifier.get(identifier or "")
+            return self._keys.get(key_id) if key_id else None
+
     def verify(self, credential: str) -> tuple[dict[str, Any], IssuedKey | None]:
         """The verify answer (200 in every case) and the key when it is active."""
-        identifier, error = self.secrets.parse(credential)
-        key = None
-        if identifier is not None:
+        with self._lock:
+            key = self._imported.get(imported_key_id(credential))
+        identifier, error = (key.identifier, None) if key is not None else self.secrets.parse(credential)
+        if identifier is not None and key is None:
             with self._lock:
                 key_id = self._by_identifier.get(identifier)
                 key = self._keys.get(key_id) if key_id else None
@@ -309,6 +444,18 @@ class KeyStore:
         if key.expire_time is not None:
             answer["expire_time"] = timestamp(key.expire_time)
         return answer, key
+
+
+_BATCH_ERRORS = {
+    "INVALID_ARGUMENT": "INVALID_ARGUMENT",
+    "ALREADY_EXISTS": "ALREADY_EXISTS",
+    "FAILED_PRECONDITION": "FAILED_PRECONDITION",
+}
+
+
+def imported_key_id(raw_key: str) -> str:
+    """An imported key's id: the SHA-512/256 hash of its raw key, in hex (as Talos names it)."""
+    return hashlib.new("sha512_256", raw_key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _VERIFY_MESSAGES = {
