@@ -41,7 +41,7 @@ from .explore.models import ModelNamespace
 from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
 from .logs import log_request, log_response
-from .spec.documents import SpecLimits
+from .spec.documents import SpecLimits, download_headers
 from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
@@ -93,6 +93,7 @@ class BaseClient:
             allow_refs=allow_refs,
             ref_loader=ref_loader,
             limits=spec_limits,
+            headers=download_headers(source, base_url, headers, token, auth),
         )
         if validate_spec:
             _validate_spec(self.spec)
@@ -256,7 +257,9 @@ class Client(BaseClient):
     Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own folder or URL
     prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more; `ref_loader=` (a
     callable uri -> document) supplies referenced documents itself; `spec_limits=` (a SpecLimits or a dict)
-    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin.
+    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin, and
+    so do `headers=`, `token=` and an `auth=` (username, password) pair when the spec's URL is on the API's
+    origin (no base_url=, or one on that origin). `timeout=` also bounds the spec's whole download.
     One client may be shared by many threads.
     """
 
