@@ -107,7 +107,8 @@ def read_message(body: Any) -> tuple[str, str | None]:
     - problem+json (RFC 9457): `title` and `detail`, as "title: detail";
     - FastAPI / Starlette: `detail`, a string or a list of errors ("body.name: Field required; ...");
     - `{"error": "..."}` (with `error_description` or `message` when present), `{"message": ...}` (a string
-      or a list of strings), `{"errors": [{"message" | "detail" | "title" | "msg": ...}, ...]}`;
+      or a list of strings), `{"errors": [{"message" | "detail" | "title" | "msg": ...}, ...]}`, and keys
+      that only name a message (`error_message`, `exception_message` with `exception_detail`);
     - text: a JSON string, or a text/plain body (an HTML page is not a message).
     Messages are cut to MAX_MESSAGE characters; the values a list of errors carries (`input`) are never read.
     """
@@ -128,11 +129,24 @@ def read_message(body: Any) -> tuple[str, str | None]:
             return "message", _short(_listed(body["message"]))
         if "errors" in body and _listed(body["errors"]):
             return "errors", _short(_listed(body["errors"]))
-        return "unknown", None
+        return _named_like_a_message(body)
     text_body = isinstance(body, str) and body.strip() and getattr(body, "parsed", True)
     if text_body and "html" not in getattr(body, "content_type", "").lower():  # a JSON string, or text/plain
         return "text", _short(body)
     return "unknown", None
+
+
+def _named_like_a_message(body: dict[str, Any]) -> tuple[str, str | None]:
+    """The message of a body whose keys only name it (`error_message`, `errorMessage`, `exception_message`
+    with `exception_detail`, ...): the first key holding "message", then the first holding "detail" or
+    "errors"."""
+    found = []
+    for words in (("message",), ("detail", "errors")):
+        for key, value in body.items():
+            if isinstance(key, str) and any(word in key.lower() for word in words) and _listed(value):
+                found.append(_listed(value))
+                break
+    return ("message", _short(": ".join(found))) if found else ("unknown", None)
 
 
 def _listed(value: Any) -> str | None:

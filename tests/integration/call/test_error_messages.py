@@ -39,6 +39,15 @@ SHAPES = [
         "Validation failed",
     ),
     ({"errors": [{"message": "name is taken"}, {"detail": "slug is taken"}]}, "errors", "name is taken; slug is taken"),
+    (
+        {
+            "exception_message": "Invalid request received.",
+            "exception_detail": [{"loc": ["body", "v"], "msg": "too long"}],
+        },
+        "message",
+        "Invalid request received.: body.v: too long",
+    ),
+    ({"errorMessage": "throttled", "requestId": "r-1"}, "message", "throttled"),
     ("upstream closed the connection", "text", "upstream closed the connection"),
 ]
 
