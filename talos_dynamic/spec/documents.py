@@ -557,12 +557,17 @@ def _too_slow(timeout: float, source: str) -> SpecError:
     )
 
 
-LOGIN_WORDS = ("login", "log-in", "log_in", "signin", "sign-in", "sign_in", "sso", "oauth", "saml", "auth")
+LOGIN_WORDS = ("login", "log-in", "log_in", "signin", "sign-in", "sign_in")  # inside a path segment
+LOGIN_SEGMENTS = frozenset({"sso", "oauth", "oauth2", "saml", "saml2", "auth", "authorize", "authenticate", "cas"})
 
 
 def _looks_like_login(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    return any(word in segment for segment in path.split("/") for word in LOGIN_WORDS)
+    """Whether a URL's path names a login page: a segment such as /login, /ServiceLogin, /sign-in, or one
+    that is exactly /auth, /sso, /oauth2, /saml, /authorize (not /authors)."""
+    for segment in urlsplit(url).path.lower().split("/"):
+        if any(word in segment for word in LOGIN_WORDS) or segment.rsplit(".", 1)[0] in LOGIN_SEGMENTS:
+            return True
+    return False
 
 
 def _shown_url(url: str) -> str:

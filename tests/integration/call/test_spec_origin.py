@@ -145,6 +145,12 @@ def test_a_redirect_to_a_login_page_is_reported_as_such(protected):
     assert "headers=, token= or auth=" in str(caught.value) and "next=" not in str(caught.value)
 
 
+def test_a_redirect_to_a_page_that_is_no_login_page_is_followed(canned):
+    canned.answer("/openapi.json", 302, b"", headers={"Location": "/authors/openapi.json"})
+    canned.answer("/authors/openapi.json", 200, openapi31())
+    assert Client(f"{canned.url}/openapi.json").get_thing.prepare(id="t1").url == f"{canned.url}/things/t1"
+
+
 def test_an_html_answer_is_reported_as_such(protected):
     server = protected(html_spec=True)
     with pytest.raises(SpecError, match="the server answered an HTML page, not a JSON or YAML document"):
