@@ -47,7 +47,7 @@ from .explore.views import OperationsView, TagGroup
 from .json_depth import MAX_JSON_DEPTH
 from .logs import log_request, log_response
 from .reloading import OperationRemovedError, Refresher, SourceWatch, SpecBinding, fingerprint, removed_message
-from .spec.documents import SpecLimits
+from .spec.documents import SpecLimits, download_headers
 from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
@@ -103,6 +103,7 @@ class BaseClient:
             "ref_loader": ref_loader,
             "limits": spec_limits,
         }
+        self._download_credentials = (base_url, headers, token, auth)
         self._validate_spec = validate_spec
         spec = self._load_spec(source)
         validators = SchemaValidators(spec)
@@ -137,7 +138,9 @@ class BaseClient:
         self._refresher = Refresher(self.reload, _refresh_interval(refresh), self._title()) if refresh else None
 
     def _load_spec(self, source: str | Path | dict[str, Any]) -> Spec:
-        spec = Spec(source, **self._spec_options)
+        # the client's credentials go with the download only to the API's own origin (download_headers)
+        headers = download_headers(source, *self._download_credentials)
+        spec = Spec(source, headers=headers, **self._spec_options)
         if self._validate_spec:
             _validate_spec(spec)
         return spec
@@ -354,7 +357,9 @@ class Client(BaseClient):
     Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own folder or URL
     prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more; `ref_loader=` (a
     callable uri -> document) supplies referenced documents itself; `spec_limits=` (a SpecLimits or a dict)
-    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin.
+    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin, and
+    so do `headers=`, `token=` and an `auth=` (username, password) pair when the spec's URL is on the API's
+    origin (no base_url=, or one on that origin). `timeout=` also bounds the spec's whole download.
     One client may be shared by many threads.
     """
 

@@ -99,8 +99,11 @@ class TransportError(TalosDynamicError):
 class ApiError(TalosDynamicError):
     """The API answered 4xx or 5xx. Carries the HTTP status and the decoded google.rpc.Status.
 
-    `message` is the server's message with secrets masked (credential-shaped words, and `secrets`: the
-    credential values the request carried, should the server echo one); `body` keeps the body as it came.
+    `message` is the server's message, read from whichever common shape the body has (google.rpc.Status in
+    the three Talos shapes, problem+json, FastAPI/Starlette `detail`, `{"error": ...}`, `{"message": ...}`,
+    `{"errors": [...]}`, plain text; `error_shape` names it), with secrets masked (credential-shaped words,
+    and `secrets`: the credential values the request carried, should the server echo one); `body` keeps the
+    decoded body (JSON as parsed, text, or bytes) as it came.
     """
 
     def __init__(

@@ -1,4 +1,9 @@
-"""The base URL of a call: the user's base_url, else the operation's servers with variables filled in."""
+"""The base URL of a call: the user's base_url, else the operation's servers with variables filled in.
+
+A spec that declares no servers has the default server "/" (OpenAPI 3); a Swagger 2.0 document without
+`host` is served by the host that served the document. Either way a relative server URL resolves against
+the URL the spec was loaded from, so `Client("http://host/openapi.json")` needs no base_url.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +16,23 @@ from ..errors import ConfigurationError
 from ..spec.operations import Operation
 
 _VARIABLE = re.compile(r"{([^{}]+)}")
+DEFAULT_SERVER: dict[str, Any] = {"url": "/"}  # OpenAPI 3: what a spec without servers means
 
 
 def server_url(operation: Operation, variables: Mapping[str, str]) -> str:
     """The first server in force for the operation, variables filled, relative URLs joined to the spec's."""
-    servers = operation.servers
-    if not servers:
-        raise ConfigurationError(f"{operation.name}: the spec declares no servers; pass base_url= to the client")
-    server = servers[0]
+    server = operation.servers[0] if operation.servers else DEFAULT_SERVER
     url = fill_variables(server["url"], server.get("variables") or {}, variables)
     if urlsplit(url).scheme in ("http", "https"):
         return url
     spec_uri = operation.spec.uri
     if urlsplit(spec_uri).scheme in ("http", "https"):
         return urljoin(spec_uri, url)
+    if server is DEFAULT_SERVER:
+        raise ConfigurationError(
+            f"{operation.name}: the spec declares no servers and was not loaded from a URL;"
+            " pass base_url= to the client"
+        )
     raise ConfigurationError(
         f"{operation.name}: the server URL {url!r} is relative and the spec was not "
         "loaded from a URL; pass base_url= to the client"

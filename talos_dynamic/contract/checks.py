@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..call.prepare import PreparedRequest
 from ..call.read import BodyText, check_response, decode
 from ..call.transports import Response
 from ..call.validation import SchemaValidators
-from ..errors import Violation
+from ..errors import SpecError, Violation
 from ..masking import MASK, credential_values, looks_secret, mask_json, mask_text, summarize_body
-from ..rpc_status import GRPC_TO_HTTP, decode_status
-from ..spec.operations import Operation, ResponseSpec
+from ..rpc_status import GRPC_TO_HTTP, STATUS_KEYS, STATUS_SHAPES, decode_status
+from ..spec.operations import MediaType, Operation, ResponseSpec
+from ..spec.refs import Located
 from ..spec.schemas import coerce_text
 from .findings import ContractConfig, Finding
 
@@ -42,13 +44,16 @@ def run_checks(
     body, decode_problems = decoded if decoded is not None else decode(response)
     spec = operation.response_for(response.status_code)
     raw: list[tuple[str, Violation]] = []
-    violations, _ = check_response(operation, spec, response, body, validators, prepared.secret_names)
+    violations, media = check_response(operation, spec, response, body, validators, prepared.secret_names)
+    declared = _declared_error(spec, media, validators) if response.status_code >= 400 else None
     for violation in [*decode_problems, *violations]:
+        if declared is not None and violation.location == "body":
+            violation = replace(violation, message=f"{violation.message} (expected {declared.shown})")
         raw.append((_check_of(violation, response.status_code), violation))
     if spec is not None:
         raw += [("response_headers_conformance", v) for v in _header_violations(spec, response, validators)]
-    if response.status_code >= 400:
-        raw += [("error_body_conformance", v) for v in _error_shape(body)]
+    if declared is not None and declared.status:  # google.rpc.Status is expected only where the spec says so
+        raw += [("error_body_conformance", v) for v in _error_shape(body, declared)]
         raw += [("status_code_matches_error_code", v) for v in _code_mismatch(body, response.status_code)]
     if response.status_code >= 500:
         raw.append(
@@ -110,13 +115,64 @@ def _header_value(text: str, kind: Any) -> Any:
         return text  # the schema check then reports the wrong type
 
 
-def _error_shape(body: Any) -> Iterator[Violation]:
-    if decode_status(body, 500).shape == "unknown":
+@dataclass(frozen=True)
+class DeclaredError:
+    """What the spec declares for an error response: the schema's name, where, and whether it is a Status."""
+
+    name: str  # "Status", "HTTPValidationError", or "an inline schema"
+    status_key: str  # "404", "4XX" or "default"
+    status: bool  # the schema is google.rpc.Status (bare or in an {error: ...} envelope)
+
+    @property
+    def shown(self) -> str:
+        kind = "google.rpc.Status " if self.status else ""
+        return f"{kind}{self.name}, as the spec declares for {self.status_key}"
+
+
+def _declared_error(spec: ResponseSpec | None, media: MediaType | None, validators: SchemaValidators) -> Any:
+    """The DeclaredError for the media type the answer matched; None when the spec declares no schema there."""
+    if spec is None or media is None or media.schema is None:
+        return None
+    resolver = validators.spec.resolver
+    try:
+        schema = resolver.resolve(media.schema)
+    except SpecError:
+        return None
+    name = schema.pointer.rsplit("/", 1)[-1] if schema is not media.schema and schema.pointer else "an inline schema"
+    return DeclaredError(name, spec.status, _is_status(schema, name, resolver))
+
+
+def _is_status(schema: Located, name: str, resolver: Any) -> bool:
+    """A google.rpc.Status schema: {code, message, details}, a schema named *Status with code and message,
+    or an object whose `error` property is one of those (the AIP-193 envelope)."""
+    properties = schema.value.get("properties") if isinstance(schema.value, dict) else None
+    if not isinstance(properties, dict):
+        return False
+    if properties.keys() >= STATUS_KEYS or ({"code", "message"} <= properties.keys() and name.endswith("Status")):
+        return True
+    if "error" in properties:
+        try:
+            inner = resolver.resolve(schema.child("properties", "error"))
+        except SpecError:
+            return False
+        fields = inner.value.get("properties") if isinstance(inner.value, dict) else None
+        return isinstance(fields, dict) and {"code", "message", "status"} <= fields.keys()
+    return False
+
+
+def _error_shape(body: Any, declared: DeclaredError) -> Iterator[Violation]:
+    shape = decode_status(body, 500).shape
+    if shape not in STATUS_SHAPES:
+        got = f"a body in the {shape} shape"
+        if isinstance(body, BodyText | bytes):
+            got = "a body that is not JSON"
+        elif shape == "unknown":
+            got = "a body in no known error shape"
         yield Violation(
             "body",
             "$",
             "google.rpc.Status",
-            "the error body is not a google.rpc.Status (bare {code, message, details} or enveloped {error: {...}})",
+            f"expected {declared.shown} (bare {{code, message, details}} or enveloped {{error: {{...}}}}), got {got}",
             _short(body),
             "google.rpc.Status",
         )

@@ -7,8 +7,10 @@ not allow, so nothing (validation's registry included) reaches a file or a host 
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -17,6 +19,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import requests
 import yaml
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
 
 from ..errors import ConfigurationError, SpecError
 
@@ -332,10 +336,13 @@ class DocumentStore:
         limits: SpecLimits | None = None,
         policy: RefPolicy | None = None,
         ref_loader: Callable[[str], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self._documents: dict[str, Any] = {}
         self._session = session
         self._timeout = timeout
+        self._headers = dict(headers or {})  # the client's credentials, for the spec's own origin only
+        self._cookies: RequestsCookieJar | None = None
         self.limits = limits or SpecLimits()
         self.policy = policy
         self.ref_loader = ref_loader
@@ -434,28 +441,79 @@ class DocumentStore:
         raise SpecError(f"cannot load a document from {parts.scheme or 'a relative'} URI", source=uri)
 
     def _download(self, uri: str) -> str:
-        url = uri
-        for _ in range(MAX_REDIRECTS + 1):
-            own = self._session is not None and (self.policy is None or self.policy.same_origin(url))
-            session = self._session if own else self._plain_session()
-            assert session is not None
-            try:
-                response = session.get(
-                    url, timeout=self._timeout, headers={"Accept": ACCEPT}, stream=True, allow_redirects=False
-                )
+        """The text at `uri`, redirects followed one hop at a time, all of it within the store's timeout.
+
+        The timeout bounds the whole download (every hop, the headers and the body): a server that drips
+        the document one byte at a time is cut off at the deadline, not once per read.
+        """
+        from ..call.deadlines import WATCHDOG, install  # the same watchdog the calls use (urllib3 only)
+
+        own_session = self._own_session()
+        plain_session = self._plain_session()
+        watched = install(own_session) & install(plain_session)
+        exchange = WATCHDOG.watch(self._timeout) if watched else None
+        deadline = time.monotonic() + self._timeout
+        url, hops = uri, []
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                own = self.policy is None or self.policy.same_origin(url)
+                session = own_session if own else plain_session
+                headers = {**(self._headers if own else {}), "Accept": ACCEPT}
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _too_slow(self._timeout, uri)
+                response = session.get(url, timeout=remaining, headers=headers, stream=True, allow_redirects=False)
                 with response:
                     if response.is_redirect:
                         url = self._redirect(uri, url, session.get_redirect_target(response) or "")
+                        hops.append(url)
+                        if _looks_like_login(url):
+                            raise SpecError(
+                                f"the spec's URL redirected to a login page ({_shown_url(url)}): pass the"
+                                " credentials it needs with headers=, token= or auth= (or session=)",
+                                source=uri,
+                            )
                         continue
+                    if response.status_code in (401, 403):
+                        raise SpecError(
+                            f"downloading the spec answered HTTP {response.status_code}: it needs credentials"
+                            " (headers=, token= or auth=, sent to the spec's own origin only)",
+                            source=uri,
+                        )
                     if response.status_code != 200:
                         raise SpecError(f"downloading the spec answered HTTP {response.status_code}", source=uri)
-                    return self._read(response, uri)
-            except requests.RequestException as exc:
-                raise SpecError(f"cannot download the spec: {type(exc).__name__}", source=uri) from None
-            finally:
-                if not own:
-                    session.close()
+                    text = self._read(response, uri, deadline)
+                    if exchange is not None and exchange.expired:
+                        raise _too_slow(self._timeout, uri)
+                    _refuse_html(response.headers.get("Content-Type", ""), text, hops, uri)
+                    return text
+        except requests.RequestException as exc:
+            if (exchange is not None and exchange.expired) or time.monotonic() >= deadline:
+                raise _too_slow(self._timeout, uri) from None
+            raise SpecError(f"cannot download the spec: {type(exc).__name__}", source=uri) from None
+        finally:
+            if exchange is not None:
+                WATCHDOG.release(exchange)
+            plain_session.close()
+            if self._session is None:
+                own_session.close()  # a session of the user's shares its connection pools: left open
         raise SpecError(f"more than {MAX_REDIRECTS} redirects", source=uri)
+
+    def _own_session(self) -> requests.Session:
+        """The session for the spec's own origin: the user's settings and credentials, but the store's own
+        cookie jar (a copy of the user's), so a cookie set while the spec loads (a login page's) never
+        authenticates the calls made later on the user's session."""
+        own = requests.Session()
+        user = self._session
+        if user is not None:
+            own.headers = CaseInsensitiveDict(user.headers)
+            own.auth, own.cert, own.params = user.auth, user.cert, dict(user.params)
+            own.proxies, own.verify, own.trust_env = dict(user.proxies), user.verify, user.trust_env
+            own.adapters = user.adapters
+        if self._cookies is None:
+            self._cookies = user.cookies.copy() if user is not None else RequestsCookieJar()
+        own.cookies = self._cookies
+        return own
 
     def _redirect(self, uri: str, url: str, location: str) -> str:
         """Where a redirect goes: http(s) only and, for a $ref, only where the policy lets the $ref go."""
@@ -478,7 +536,7 @@ class DocumentStore:
             plain.trust_env = self._session.trust_env
         return plain
 
-    def _read(self, response: requests.Response, uri: str) -> str:
+    def _read(self, response: requests.Response, uri: str, deadline: float) -> str:
         limit = self.limits.max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
@@ -488,7 +546,51 @@ class DocumentStore:
             body += chunk
             if len(body) > limit:
                 raise _too_large(self.limits, uri)
+            if time.monotonic() > deadline:  # where no watchdog could be fitted (a custom adapter)
+                raise _too_slow(self._timeout, uri)
         return _decode(bytes(body), _charset(response.headers.get("Content-Type", "")), uri)
+
+
+def _too_slow(timeout: float, source: str) -> SpecError:
+    return SpecError(
+        f"downloading the spec took longer than the timeout ({timeout:g}s for the whole download)", source=source
+    )
+
+
+LOGIN_WORDS = ("login", "log-in", "log_in", "signin", "sign-in", "sign_in")  # inside a path segment
+LOGIN_SEGMENTS = frozenset({"sso", "oauth", "oauth2", "saml", "saml2", "auth", "authorize", "authenticate", "cas"})
+
+
+def _looks_like_login(url: str) -> bool:
+    """Whether a URL's path names a login page: a segment such as /login, /ServiceLogin, /sign-in, or one
+    that is exactly /auth, /sso, /oauth2, /saml, /authorize (not /authors)."""
+    for segment in urlsplit(url).path.lower().split("/"):
+        if any(word in segment for word in LOGIN_WORDS) or segment.rsplit(".", 1)[0] in LOGIN_SEGMENTS:
+            return True
+    return False
+
+
+def _shown_url(url: str) -> str:
+    """A URL without its query and fragment (where a login page's return address, or a token, may be)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _refuse_html(content_type: str, text: str, hops: list[str], uri: str) -> None:
+    """SpecError when the answer is an HTML page (a login form, a portal, an error page), not the spec."""
+    head = text.lstrip()[:200].lower()
+    if "html" not in content_type.lower() and not head.startswith(("<!doctype html", "<html")):
+        return
+    where = f" after a redirect to {_shown_url(hops[-1])}" if hops else ""
+    login = (
+        'type="password"' in text.lower() or "type='password'" in text.lower() or (hops and _looks_like_login(hops[-1]))
+    )
+    what = "a login page" if login else "an HTML page"
+    raise SpecError(
+        f"the server answered {what}{where}, not a JSON or YAML document"
+        + (": pass the credentials it needs with headers=, token= or auth= (or session=)" if login else ""),
+        source=uri,
+    )
 
 
 def _too_large(limits: SpecLimits, source: str) -> SpecError:
@@ -534,6 +636,37 @@ def _schema_ids(document_uri: str, document: Any) -> list[tuple[str, tuple[str, 
                 token = str(key).replace("~", "~0").replace("/", "~1")
                 stack.append((member, f"{pointer}/{token}", base))
     return found
+
+
+def download_headers(
+    source: Any,
+    base_url: str | None,
+    headers: Mapping[str, str] | None = None,
+    token: str | None = None,
+    auth: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """The client's credentials as headers for downloading its spec: `headers=`, `token=` as a bearer token
+    and an `auth=` (username, password) pair as HTTP Basic (other auth= values need the spec to say where
+    they go, so they are not sent). None for a spec that is not a URL, or whose origin is not the API's
+    (`base_url=` elsewhere): the API's credentials never go to another host that serves its document."""
+    if not isinstance(source, str) or urlsplit(source).scheme not in ("http", "https"):
+        return {}
+    if base_url is not None and _origin(base_url) != _origin(source):
+        return {}
+    found = {str(name): str(value) for name, value in (headers or {}).items()}
+    names = {name.lower() for name in found}
+    if "authorization" not in names and token:
+        found["Authorization"] = f"Bearer {token}"
+    pairs = [v for v in (auth or {}).values() if isinstance(v, tuple | list) and len(v) == 2]
+    if "authorization" not in names and not token and pairs:
+        raw = f"{pairs[0][0]}:{pairs[0][1]}".encode()
+        found["Authorization"] = f"Basic {base64.b64encode(raw).decode()}"
+    return found
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def source_uri(source: str | Path) -> tuple[str, str]:

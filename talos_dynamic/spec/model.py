@@ -22,7 +22,7 @@ class Spec:
     """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand.
 
     `source` is a path, an http(s) URL (downloaded with `session=`, a requests.Session, within `timeout`
-    seconds per read) or a dict (copied, never modified). Loading is bounded and sandboxed:
+    seconds) or a dict (copied, never modified). Loading is bounded and sandboxed:
 
     - `limits=` (a SpecLimits, or a dict of the limits to change) caps each document's size (64 MiB),
       nesting (100 levels) and what YAML aliases may add (1,000,000 nodes); see SpecLimits.
@@ -36,8 +36,11 @@ class Spec:
       spec itself excepted): it returns the parsed document (a dict or list), its JSON/YAML text (str or
       bytes), or None to leave the URI to the policy. For users who fetch references themselves (with their
       own credentials, from a bundle, a cache).
-    - `session=` and its credentials go to the spec's own origin only: an allowed $ref on another origin,
-      or a redirect there, is fetched without them.
+    - `session=` and its credentials, and `headers=` (the client's credentials as headers), go to the
+      spec's own origin only: an allowed $ref on another origin, or a redirect there, is fetched without
+      them. Cookies set while the spec downloads stay with the spec (never in `session`'s jar).
+    - `timeout` bounds the whole download of each document (every redirect, the headers, the body); an
+      answer that is an HTML page (a login form) or a redirect to a login page is a SpecError saying so.
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class Spec:
         allow_refs: AllowRefs = None,
         ref_loader: Callable[[str], Any] | None = None,
         limits: SpecLimits | Mapping[str, int] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.limits = SpecLimits.of(limits)
         if ref_loader is not None and not callable(ref_loader):
@@ -66,7 +70,12 @@ class Spec:
             )
         self.policy = RefPolicy(self.uri, allow_refs, dict_source=document is not None)
         self.store = DocumentStore(
-            session=session, timeout=timeout, limits=self.limits, policy=self.policy, ref_loader=ref_loader
+            session=session,
+            timeout=timeout,
+            limits=self.limits,
+            policy=self.policy,
+            ref_loader=ref_loader,
+            headers=headers,
         )
         if document is not None:
             self.store.add(self.uri, document)

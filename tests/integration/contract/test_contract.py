@@ -164,7 +164,9 @@ def test_checks_can_be_warnings_or_off_and_response_time_is_opt_in(faulty):
     ],
 )
 def test_routing_statuses_travel_with_their_grpc_codes(canned, status, body, fires):
-    thing = {"get": {"operationId": "getThing", "responses": {"default": {"description": "e"}}}}
+    fields = {"code": {"type": "integer"}, "message": {"type": "string"}, "details": {"type": "array"}}
+    error = {"description": "e", "content": {"application/json": {"schema": {"type": "object", "properties": fields}}}}
+    thing = {"get": {"operationId": "getThing", "responses": {"default": error}}}
     spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/thing": thing}}
     client = Client(spec, base_url=canned.url, contract=True, retries=0)
     canned.answer("/thing", status, body)
