@@ -174,9 +174,20 @@ def _parts(value: Any, encoding: Mapping[str, Any]) -> list[RequestField]:
     for name, item in value.items():
         spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
         items = item if isinstance(item, list) and all(is_file_like(i) or not _structured(i) for i in item) else [item]
+        if len(items) > 1 and _joined(spec) and not any(map(is_file_like, items)):
+            items = [_joined(spec).join(scalar_text(i) for i in items)]  # an explicit non-exploded style: one part
         for one in items:
             parts.append(_part(str(name), one, spec.get("contentType")))
     return parts
+
+
+def _joined(spec: Mapping[str, Any]) -> str | None:
+    """The separator that joins an array into one multipart part: only when the Encoding Object says
+    explode: false explicitly (OpenAPI 3.1 applies style to multipart; a Swagger 2.0 collectionFormat
+    upgrades to it). None: one part per item."""
+    if spec.get("explode") is not False:
+        return None
+    return {"spaceDelimited": " ", "pipeDelimited": "|"}.get(spec.get("style", "form"), ",")
 
 
 def _part(name: str, value: Any, allowed: Any) -> RequestField:

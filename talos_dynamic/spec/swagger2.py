@@ -297,7 +297,7 @@ class Upgrader:
         content = {}
         for media_type in types:
             entry: dict[str, Any] = {"schema": schema}
-            if encoding and media_type == "application/x-www-form-urlencoded":
+            if encoding:  # collectionFormat, in either form encoding (OpenAPI 3.1 reads style in multipart too)
                 entry["encoding"] = encoding
             content[media_type] = entry
         return {"content": content, **({"required": True} if required else {})}

@@ -1,5 +1,7 @@
 """Swagger 2.0 documents: each operation keeps its own wire format through the in-memory upgrade."""
 
+import email.parser
+import email.policy
 import io
 import json
 
@@ -149,3 +151,30 @@ def test_parameters_from_another_file_are_upgraded_like_the_roots(tmp_path):
     with pytest.raises(RequestValidationError, match="size"):
         client.patch_things.prepare(size="big")
     assert b'filename="file"' in client.upload.prepare(doc=b"x").body
+
+
+def test_a_multipart_form_data_array_keeps_its_collection_format():
+    field = {"in": "formData", "type": "array", "items": {"type": "integer"}}
+    spec = swagger(
+        {
+            "/stats": {
+                "post": {
+                    "operationId": "stats",
+                    "consumes": ["multipart/form-data"],
+                    "parameters": [
+                        {"name": "ids", **field},
+                        {"name": "tags", **field, "collectionFormat": "pipes"},
+                        {"name": "each", **field, "collectionFormat": "multi"},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
+    sent = Client(spec).stats.prepare(ids=[1, 2], tags=[3, 4], each=[5, 6])
+    head = f"Content-Type: {sent.headers['Content-Type']}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + sent.body)
+    fields = [
+        (part.get_param("name", header="content-disposition"), part.get_content()) for part in message.iter_parts()
+    ]
+    assert fields == [("ids", "1,2"), ("tags", "3|4"), ("each", "5"), ("each", "6")]
