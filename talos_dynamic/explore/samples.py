@@ -50,6 +50,8 @@ def sample(
     examples = value.get("examples") if isinstance(value.get("examples"), list) else []
     for candidate in (value.get("default"), value.get("example"), *examples):
         if candidate is not None and _acceptable(candidate, value):
+            if isinstance(candidate, str) and "format" in value and not valid_sample(resolver, schema, candidate):
+                continue  # an example that breaks its own format (a path given as a "uri")
             return candidate
     if isinstance(value.get("enum"), list) and value["enum"]:
         return next((v for v in value["enum"] if v is not None), value["enum"][0])
