@@ -13,6 +13,30 @@ from ..spec.schemas import object_properties, secret_fields
 from .bodies import FORM, JSON, MULTIPART, media_kind
 
 RESERVED_ARGUMENTS = ("body", "content_type")
+
+
+class NotSent:
+    """The default of an optional argument: left out of the request. (None is not the same: a body field
+    given as None is sent as JSON null when its schema allows null.) Shown as NOT_SENT in help()."""
+
+    _one: NotSent | None = None
+
+    def __new__(cls) -> NotSent:
+        if cls._one is None:
+            cls._one = super().__new__(cls)
+        return cls._one
+
+    def __repr__(self) -> str:
+        return "NOT_SENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "NOT_SENT"
+
+
+NOT_SENT = NotSent()
 _TEMPLATE = re.compile(r"{([^{}]+)}")
 
 

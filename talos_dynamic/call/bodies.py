@@ -88,6 +88,8 @@ def wire_body(media_type: str, value: Any, schema: Any) -> Any:
             properties = schema.get("properties") if isinstance(schema, dict) else None
             properties = properties if isinstance(properties, dict) else {}
             return {str(k): v if _is_files(v) else to_wire(v, properties.get(k)) for k, v in value.items()}
+        if kind == FORM and isinstance(value, list):  # [name, value] pairs, for a form whose schema is an array
+            return to_wire(value, schema)
         return value
     if kind == JSON:
         return to_wire(value, schema)
@@ -126,11 +128,27 @@ def encode_body(media_type: str, value: Any, encoding: Mapping[str, Any]) -> Enc
     return EncodedBody(_read_bytes(value), media_type)
 
 
+def form_pairs(value: Any) -> list[tuple[str, Any]] | None:
+    """The (name, value) fields of a form body: a mapping, or a list of (name, value) pairs (an array
+    schema); None for anything a form cannot carry."""
+    if isinstance(value, Mapping):
+        return [(str(k), v) for k, v in value.items()]
+    if isinstance(value, list | tuple) and all(
+        isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[0], str) for p in value
+    ):
+        return [(p[0], p[1]) for p in value]
+    return None
+
+
+FORM_SHAPE = "a form body is a mapping of field names to values, or a list of [name, value] pairs"
+
+
 def _form(value: Any, encoding: Mapping[str, Any]) -> str:
-    if not isinstance(value, Mapping):
-        raise TypeError("a form body must be a mapping of field names to values")
+    fields = form_pairs(value)
+    if fields is None:
+        raise TypeError(FORM_SHAPE)
     pieces = []
-    for name, item in value.items():
+    for name, item in fields:
         spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
         if isinstance(item, Mapping) and spec.get("contentType", "").endswith("json"):
             item = json.dumps(item, separators=(",", ":"), allow_nan=False)
@@ -156,36 +174,76 @@ def _parts(value: Any, encoding: Mapping[str, Any]) -> list[RequestField]:
     for name, item in value.items():
         spec = encoding.get(name) if isinstance(encoding.get(name), dict) else {}
         items = item if isinstance(item, list) and all(is_file_like(i) or not _structured(i) for i in item) else [item]
+        if len(items) > 1 and _joined(spec) and not any(map(is_file_like, items)):
+            items = [_joined(spec).join(scalar_text(i) for i in items)]  # an explicit non-exploded style: one part
         for one in items:
-            parts.append(_part(name, one, spec.get("contentType")))
+            parts.append(_part(str(name), one, spec.get("contentType")))
     return parts
 
 
-def _part(name: str, value: Any, content_type: str | None) -> RequestField:
+def _joined(spec: Mapping[str, Any]) -> str | None:
+    """The separator that joins an array into one multipart part: only when the Encoding Object says
+    explode: false explicitly (OpenAPI 3.1 applies style to multipart; a Swagger 2.0 collectionFormat
+    upgrades to it). None: one part per item."""
+    if spec.get("explode") is not False:
+        return None
+    return {"spaceDelimited": " ", "pipeDelimited": "|"}.get(spec.get("style", "form"), ",")
+
+
+def _part(name: str, value: Any, allowed: Any) -> RequestField:
     if is_file_like(value):
-        filename, data, guessed = _file_fields(value)
+        filename, data, given, guessed = _file_fields(value)
         field = RequestField(name=name, data=data, filename=filename)
-        field.make_multipart(content_type=content_type or guessed or "application/octet-stream")
+        field.make_multipart(content_type=part_media_type(name, allowed, given, guessed, "application/octet-stream"))
         return field
     if _structured(value):
         data, default_type = json.dumps(value, separators=(",", ":"), allow_nan=False), "application/json"
     else:
         data, default_type = scalar_text(value), None
     field = RequestField(name=name, data=data)
-    field.make_multipart(content_type=content_type or default_type)
+    field.make_multipart(content_type=part_media_type(name, allowed, None, default_type, default_type))
     return field
 
 
-def _file_fields(value: Any) -> tuple[str, bytes, str | None]:
+def part_media_type(name: str, allowed: Any, given: str | None, guessed: str | None, default: str | None) -> str | None:
+    """The one Content-Type of a multipart part. An Encoding Object's `contentType` lists the types the
+    part may have (`image/png, image/jpeg`, `image/*`): the caller's type when it is one of them (another
+    one is refused with ValueError), else the type guessed from the file name (or JSON's, for a structured
+    value) when allowed, else the first concrete type listed, else application/octet-stream. Without a
+    list: the caller's type, else the guessed one, else the default."""
+    options = [t.strip() for t in allowed.split(",") if t.strip()] if isinstance(allowed, str) else []
+    if not options:
+        return given or guessed or default
+    if given:
+        if not _allowed(given, options):
+            raise ValueError(f"part {name!r}: content type {given!r} is not allowed (allowed: {', '.join(options)})")
+        return given
+    if guessed and _allowed(guessed, options):
+        return guessed
+    return next((t for t in options if "*" not in t), "application/octet-stream")
+
+
+def _allowed(media_type: str, options: list[str]) -> bool:
+    """Whether a media type is one of `options`, where `image/*` and `*/*` stand for a range."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    for option in options:
+        wanted = option.split(";", 1)[0].strip().lower()
+        if wanted in ("*/*", "*", base) or (wanted.endswith("/*") and base.startswith(wanted[:-1])):
+            return True
+    return False
+
+
+def _file_fields(value: Any) -> tuple[str, bytes, str | None, str | None]:
+    """(file name, bytes, the caller's content type, the one guessed from the name)."""
     if isinstance(value, tuple):
         filename, data = value[0], _read_bytes(value[1])
-        return filename, data, value[2] if len(value) == 3 else mimetypes.guess_type(filename)[0]
+        return filename, data, value[2] if len(value) == 3 else None, mimetypes.guess_type(filename)[0]
     if isinstance(value, Path):
-        return value.name, value.read_bytes(), mimetypes.guess_type(value.name)[0]
+        return value.name, value.read_bytes(), None, mimetypes.guess_type(value.name)[0]
     if isinstance(value, bytes | bytearray):
-        return "file", bytes(value), None
+        return "file", bytes(value), None, None
     filename = Path(getattr(value, "name", "file") or "file").name
-    return filename, _read_bytes(value), mimetypes.guess_type(filename)[0]
+    return filename, _read_bytes(value), None, mimetypes.guess_type(filename)[0]
 
 
 def _read_bytes(value: Any) -> bytes:

@@ -16,7 +16,7 @@ from ..errors import Violation
 from ..logs import body_preview
 from ..masking import mask_headers, mask_url, remembering
 from ..spec.operations import Operation, Parameter
-from .arguments import ArgumentTable
+from .arguments import NOT_SENT, Argument, ArgumentTable
 from .auth import AuthParts
 from .bodies import FORM, JSON, MULTIPART, choose_media_type, encode_body, media_kind, validation_view
 from .convert import to_wire
@@ -131,7 +131,7 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any], validators: Sch
                     "argument", key, "unknown", f"unknown argument{hint} (accepted: {accepted}, body, content_type)"
                 )
             )
-        elif value is None:
+        elif value is NOT_SENT or (value is None and not _sends_null(argument, validators)):
             continue
         elif argument.parameter is not None:
             param = argument.parameter
@@ -167,6 +167,14 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any], validators: Sch
                 )
             )
     return Arguments(values, body, content_type, violations)
+
+
+def _sends_null(argument: Argument, validators: SchemaValidators) -> bool:
+    """A body field given as None is sent as JSON null when its schema allows null; any other None argument
+    (a parameter, a field that may not be null) is left out, as if not given."""
+    if argument.property_name is None or argument.schema is None:
+        return False
+    return not validators.check(argument.schema, None, REQUEST, "body")
 
 
 def body_media_type(operation: Operation, arguments: Arguments) -> tuple[str | None, list[Violation]]:

@@ -40,12 +40,77 @@ class HttpInfo:
 
 
 def wrap(value: Any, http: HttpInfo | None = None, name: str | None = None) -> Any:
-    """Wrap JSON objects and arrays in read-only views; scalars are returned as they are."""
+    """Wrap JSON objects and arrays in read-only views. A whole answer (`http` given) that is a number or a
+    boolean becomes a NumberResult or BoolResult carrying `.http`; scalars inside a result stay plain."""
     if isinstance(value, dict):
         return Result(value, http, name)
     if isinstance(value, list):
         return ResultList(value, http)
+    if http is not None and isinstance(value, bool):
+        return BoolResult(value, http)
+    if http is not None and isinstance(value, int | float):
+        number = (IntResult if isinstance(value, int) else FloatResult)(value)
+        number.http = http
+        return number
     return value
+
+
+class IntResult(int):
+    """A JSON integer answer, with `.http`; it is the number (`r + 1`, `r == 3`)."""
+
+    http: HttpInfo | None = None
+
+    def to_json(self) -> int:
+        """The number as a plain int."""
+        return int(self)
+
+    def __str__(self) -> str:
+        return int.__repr__(self)
+
+    def __repr__(self) -> str:
+        return _scalar_summary("IntResult", self.http, int.__repr__(self))
+
+
+class FloatResult(float):
+    """A JSON number answer with a fraction, with `.http`; it is the number."""
+
+    http: HttpInfo | None = None
+
+    def to_json(self) -> float:
+        """The number as a plain float."""
+        return float(self)
+
+    def __str__(self) -> str:
+        return float.__repr__(self)
+
+    def __repr__(self) -> str:
+        return _scalar_summary("FloatResult", self.http, float.__repr__(self))
+
+
+class BoolResult(int):
+    """A JSON true/false answer, with `.http`. Python's bool cannot be subclassed, so this is an int of 1 or 0
+    that is truthy or falsy and equal to True or False (`if r:`, `r == True`); `to_json()` gives the bool."""
+
+    http: HttpInfo | None = None
+
+    def __new__(cls, value: bool, http: HttpInfo | None = None) -> BoolResult:
+        self = super().__new__(cls, bool(value))
+        self.http = http
+        return self
+
+    def to_json(self) -> bool:
+        """The answer as a plain bool."""
+        return bool(self)
+
+    def __str__(self) -> str:
+        return str(bool(self))
+
+    def __repr__(self) -> str:
+        return _scalar_summary("BoolResult", self.http, str(bool(self)))
+
+
+def _scalar_summary(kind: str, http: HttpInfo | None, value: str) -> str:
+    return f"<{kind} {http.status} {value}>" if http is not None else f"<{kind} {value}>"
 
 
 class Result:

@@ -49,6 +49,15 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _type_30(validator: Any, data_type: Any, instance: Any, schema: Any) -> Any:
+    """openapi-schema-validator's OpenAPI 3.0 `type`, except that an unexpected null is one error, not two
+    ("None for not nullable" and "None is not of type ...")."""
+    if instance is None and schema.get("nullable") is not True:
+        yield ValidationError(f"None is not of type {data_type!r}")
+        return
+    yield from oas_keywords.type(validator, data_type, instance, schema)
+
+
 def _with_pattern(cls: Any, **validators: Any) -> Any:
     return extend(cls, validators={"pattern": _pattern, **validators})
 
@@ -62,9 +71,9 @@ OAS31ReadValidator = _with_pattern(
     OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly
 )
 OAS31AnyValidator = _with_pattern(OAS31Validator)
-OAS30WriteValidator = _with_pattern(OAS30WriteValidator)
-OAS30ReadValidator = _with_pattern(OAS30ReadValidator)
-OAS30AnyValidator = _with_pattern(OAS30Validator)
+OAS30WriteValidator = _with_pattern(OAS30WriteValidator, type=_type_30)
+OAS30ReadValidator = _with_pattern(OAS30ReadValidator, type=_type_30)
+OAS30AnyValidator = _with_pattern(OAS30Validator, type=_type_30)
 ACCESS_RULES = ("readOnly", "writeOnly")
 
 

@@ -11,7 +11,7 @@ from ..call.bodies import media_kind
 from ..errors import ERRORS_BY_STATUS
 from ..spec.refs import Located, Resolver
 from ..spec.schemas import describe_type, object_properties, schema_name
-from .samples import sample
+from .samples import full_object, sample
 
 WIDTH = 100
 CONSTRAINTS = (
@@ -182,13 +182,14 @@ def _responses_section(table: ArgumentTable) -> list[str]:
     return lines
 
 
-def skeleton_arguments(table: ArgumentTable) -> dict[str, Any]:
-    """Placeholder values for the required arguments (and required body fields) that make a valid call."""
+def skeleton_arguments(table: ArgumentTable, optional: bool = False) -> dict[str, Any]:
+    """Placeholder values for the required arguments (and required body fields) that make a valid call;
+    with optional=True, for every parameter and every top-level body field as well."""
     resolver = table.resolver
     values = {
         a.python_name: sample(resolver, a.parameter.schema, fill=True)
         for a in table.by_name.values()
-        if a.required and a.parameter is not None
+        if (a.required or optional) and a.parameter is not None
     }
     body = table.operation.request_body
     if body is None:
@@ -196,7 +197,11 @@ def skeleton_arguments(table: ArgumentTable) -> dict[str, Any]:
     media = next(iter(body.content.values()), None)
     schema = table.object_body_schema or (media.schema if media else None)
     # form encodings cannot carry an empty array, so arrays there get an item
-    content = sample(resolver, schema, fill=media_kind(media.name) in ("form", "multipart") if media else False)
+    form = media_kind(media.name) in ("form", "multipart") if media else False
+    if optional and table.object_body_schema is not None:
+        content = full_object(resolver, table.object_body_schema, fill=form)
+    else:
+        content = sample(resolver, schema, fill=form)
     if isinstance(content, dict) and table.object_body_schema is not None:
         flattened = {a.property_name: a.python_name for a in table.by_name.values() if a.property_name}
         values.update({flattened[k]: v for k, v in content.items() if k in flattened})

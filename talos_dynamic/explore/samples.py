@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from typing import Any
 
+from ..call.validation import REQUEST, SchemaValidators
+from ..errors import SpecError
 from ..spec.refs import Located, Resolver
 from ..spec.schemas import collect_object, first_non_null
 from .regex_sample import regex_sample
@@ -47,6 +50,8 @@ def sample(
     examples = value.get("examples") if isinstance(value.get("examples"), list) else []
     for candidate in (value.get("default"), value.get("example"), *examples):
         if candidate is not None and _acceptable(candidate, value):
+            if isinstance(candidate, str) and "format" in value and not valid_sample(resolver, schema, candidate):
+                continue  # an example that breaks its own format (a path given as a "uri")
             return candidate
     if isinstance(value.get("enum"), list) and value["enum"]:
         return next((v for v in value["enum"] if v is not None), value["enum"][0])
@@ -62,14 +67,21 @@ def sample(
                 return _discriminated(resolver, schema, members, depth, seen, fill)
             branch = first_non_null(resolver, members)
             if _objectish(value):
-                return _object(resolver, schema, depth, seen, fill)
-            return sample(resolver, branch, depth + 1, seen, fill)
+                found = _object(resolver, schema, depth, seen, fill)
+            else:
+                found = sample(resolver, branch, depth + 1, seen, fill)
+            if key == "oneOf" and not valid_sample(resolver, schema, found):
+                return _one_branch(resolver, schema, members, depth, seen, fill, found)
+            return found
     kind = _type_of(value)
     if kind == "object" or (kind is None and "properties" in value):
         return _object(resolver, schema, depth, seen, fill)
     if kind == "array":
         count = max(_count(value, "minItems"), 1 if fill else 0)
-        return [sample(resolver, schema.get("items"), depth + 1, seen, fill) for _ in range(count)]
+        items = [sample(resolver, schema.get("items"), depth + 1, seen, fill) for _ in range(count)]
+        if value.get("uniqueItems") is True and count > 1:
+            return _distinct(resolver, schema.get("items"), items[0], count)
+        return items
     if kind == "integer":
         number = _number(value, 0)
         return int(number) if math.isfinite(number) else 0
@@ -80,6 +92,66 @@ def sample(
     if kind == "null":
         return None
     return _string(value)
+
+
+def _one_branch(
+    resolver: Resolver,
+    schema: Located,
+    members: Located,
+    depth: int,
+    seen: frozenset[str],
+    fill: bool,
+    fallback: Any,
+) -> Any:
+    """A oneOf value that matches exactly one branch: each branch's sample, then a fuller one (an array
+    with an item, an object with a property), merged into the object around it; else `fallback`."""
+    around = _object(resolver, schema, depth, seen, fill) if _objectish(schema.value) else None
+    for index in range(len(members.value)):
+        for fuller in dict.fromkeys((fill, True)):
+            found = sample(resolver, members.child(index), depth + 1, seen, fuller)
+            if isinstance(around, dict) and isinstance(found, dict):
+                found = {**around, **found}
+            if valid_sample(resolver, schema, found):
+                return found
+    return fallback
+
+
+def _distinct(resolver: Resolver, items: Located | None, first: Any, count: int) -> list[Any]:
+    """`count` different values for an array with uniqueItems, each valid for its items schema."""
+    found = [first]
+    candidates = [*_enum_values(resolver, items), *(_variant(first, i) for i in range(1, 4 * count + 8))]
+    for candidate in candidates:
+        if len(found) >= count:
+            break
+        if (
+            candidate is not None
+            and candidate not in found
+            and (items is None or valid_sample(resolver, items, candidate))
+        ):
+            found.append(candidate)
+    return found + [first] * (count - len(found))
+
+
+def _enum_values(resolver: Resolver, items: Located | None) -> list[Any]:
+    value = resolver.resolve(items).value if items is not None else None
+    enum = value.get("enum") if isinstance(value, dict) else None
+    return list(enum) if isinstance(enum, list) else []
+
+
+def _variant(value: Any, index: int) -> Any:
+    """Another value shaped like `value` (for the index-th try)."""
+    if isinstance(value, bool):
+        return not value if index == 1 else None
+    if isinstance(value, int | float):
+        return value + index
+    if isinstance(value, str):
+        return f"{value}{index}" if index % 2 else str(index // 2) + value
+    if isinstance(value, list):
+        return [_variant(value[0], index), *value[1:]] if value else [None] if index == 1 else None
+    if isinstance(value, dict) and value:
+        key = next(iter(value))
+        return {**value, key: _variant(value[key], index)}
+    return None
 
 
 def _type_of(value: dict[str, Any]) -> str | None:
@@ -133,9 +205,14 @@ def _merge_all_of(
     resolver: Resolver, schema: Located, members: Located, depth: int, seen: frozenset[str], fill: bool = False
 ) -> Any:
     resolved = [resolver.resolve(members.child(i)).value for i in range(len(members.value))]
-    if any(_objectish(m) for m in [schema.value, *resolved]):
+    # "required" beside an array type says nothing about the value: an explicit type decides
+    kinds = {_type_of(m) for m in [schema.value, *resolved] if isinstance(m, dict)} - {None}
+    if any(_objectish(m) for m in [schema.value, *resolved]) and (not kinds or "object" in kinds):
         return _object(resolver, schema, depth, seen, fill)
     parts = [sample(resolver, members.child(i), depth + 1, seen, fill) for i in range(len(members.value))]
+    if kinds:  # the sample of a member that declares the type
+        typed = [p for p, m in zip(parts, resolved, strict=True) if isinstance(m, dict) and _type_of(m) in kinds]
+        parts = typed or parts
     return next((p for p in parts if p not in (None, "string")), parts[0])
 
 
@@ -143,18 +220,32 @@ def _objectish(value: Any) -> bool:
     return isinstance(value, dict) and bool({"properties", "required"} & value.keys() or value.get("type") == "object")
 
 
+def full_object(resolver: Resolver, schema: Located, fill: bool = False) -> Any:
+    """A sample of an object schema with every property a request may carry (readOnly ones left out, and
+    any whose sample would make the whole invalid, say a property of another oneOf branch)."""
+    base = sample(resolver, schema, fill=fill)
+    if not isinstance(base, dict):
+        return base
+    every = _object(resolver, resolver.resolve(schema), 0, frozenset(), fill, every=True)
+    full = {**every, **base}
+    if full == base or valid_sample(resolver, schema, full):
+        return full
+    for name, value in every.items():
+        if name not in base and valid_sample(resolver, schema, {**base, name: value}):
+            base[name] = value
+    return base
+
+
 def _object(
-    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], fill: bool = False
+    resolver: Resolver, schema: Located, depth: int, seen: frozenset[str], fill: bool = False, every: bool = False
 ) -> dict[str, Any]:
-    """The required properties of an object schema (allOf merged; one oneOf/anyOf branch taken)."""
+    """The required properties of an object schema (allOf merged; one oneOf/anyOf branch taken); with
+    every=True, all of its properties."""
     props, required = collect_object(resolver, schema, first_branch=True)
     out = {}
-    for name in dict.fromkeys(required):
+    for name in dict.fromkeys([*required, *(props if every else ())]):
         schemas = props.get(name, [])
-        if any(
-            isinstance(resolver.resolve(s).value, dict) and resolver.resolve(s).value.get("readOnly") is True
-            for s in schemas
-        ):
+        if any(_read_only(resolver, s) for s in schemas):
             continue
         out[name] = _sample_all(resolver, schemas, depth, seen, fill)
     minimum = max(_count(schema.value, "minProperties"), 1 if fill else 0)
@@ -163,6 +254,19 @@ def _object(
             break
         out.setdefault(name, _sample_all(resolver, schemas, depth, seen, fill))
     return out
+
+
+def _read_only(resolver: Resolver, schema: Located, depth: int = 0) -> bool:
+    """readOnly: true on the schema or on one of its allOf members."""
+    node = resolver.resolve(schema)
+    if not isinstance(node.value, dict):
+        return False
+    if node.value.get("readOnly") is True:
+        return True
+    members = node.get("allOf")
+    if depth > 4 or members is None or not isinstance(members.value, list):
+        return False
+    return any(_read_only(resolver, members.child(i), depth + 1) for i in range(len(members.value)))
 
 
 def _sample_all(
@@ -184,6 +288,8 @@ def _acceptable(candidate: Any, value: dict[str, Any]) -> bool:
     if (_objectish(value) or "allOf" in value) and not isinstance(candidate, dict):
         return False
     if isinstance(candidate, str):
+        if _type_of(value) not in (None, "string"):
+            return False
         pattern = value.get("pattern")
         try:
             if isinstance(pattern, str) and not re.search(pattern, candidate):
@@ -238,3 +344,32 @@ def _string(value: dict[str, Any]) -> str:
         candidates = (text, regex_sample(pattern), *PATTERN_CANDIDATES)
         return next((c for c in candidates if c is not None and _acceptable(c, value)), text)
     return text
+
+
+class _SpecView:
+    """What SchemaValidators reads of a Spec, for checking samples where only the resolver is at hand."""
+
+    document: dict[str, Any] = {}  # implicit discriminator mappings are made absolute when inlined
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.store = resolver.store
+
+    @property
+    def is_31(self) -> bool:
+        return bool(self.store.schema_ids)
+
+
+_VALIDATORS: weakref.WeakKeyDictionary[Resolver, SchemaValidators] = weakref.WeakKeyDictionary()
+
+
+def valid_sample(resolver: Resolver, schema: Located, value: Any) -> bool:
+    """Whether a request value satisfies the schema, as the client will check it (a schema the check
+    cannot use counts as satisfied: the call reports it)."""
+    validators = _VALIDATORS.get(resolver)
+    if validators is None:
+        validators = _VALIDATORS[resolver] = SchemaValidators(_SpecView(resolver))  # type: ignore[arg-type]
+    try:
+        return not validators.check(schema, value, REQUEST, "body")
+    except SpecError:
+        return True

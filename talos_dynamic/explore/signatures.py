@@ -6,7 +6,7 @@ import inspect
 import typing
 from typing import Any
 
-from ..call.arguments import Argument, ArgumentTable
+from ..call.arguments import NOT_SENT, Argument, ArgumentTable
 from ..spec.refs import Located, Resolver
 from ..spec.schemas import PY_TYPES, schema_name, single_type
 from .enums import EnumNamespace
@@ -41,8 +41,9 @@ def annotation(
 
 
 def build_signature(table: ArgumentTable, enums: EnumNamespace, python_name: str) -> inspect.Signature:
-    """Keyword-only parameters: required ones first (no default), then optional ones (spec default or None),
-    then `body` and, when the operation offers several media types, `content_type`."""
+    """Keyword-only parameters: required ones first (no default), then optional ones (the spec's default, or
+    NOT_SENT: left out of the request), then `body` and, when the operation offers several media types,
+    `content_type`."""
     resolver = table.resolver
     arguments = sorted(table.by_name.values(), key=lambda a: (not a.required, _order(a)))
     params = []
@@ -78,7 +79,7 @@ def _default(resolver: Resolver, argument: Argument) -> Any:
         value = resolver.resolve(argument.schema).value
         if isinstance(value, dict) and "default" in value and not isinstance(value["default"], dict | list):
             return value["default"]
-    return None
+    return NOT_SENT
 
 
 def _body_annotation(table: ArgumentTable) -> Any:

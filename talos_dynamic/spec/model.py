@@ -13,7 +13,7 @@ from ..errors import ConfigurationError, SpecError
 from .documents import DocumentStore, SpecLimits, copy_dict_source, source_uri
 from .operations import HTTP_METHODS, Operation
 from .refs import AllowRefs, Located, RefPolicy, Resolver
-from .swagger2 import convert_schema, is_swagger2, upgrade
+from .swagger2 import convert_referenced, is_swagger2, upgrade
 
 DICT_SOURCE_NAME = "<dict>"
 
@@ -82,9 +82,9 @@ class Spec:
         self.resolver = Resolver(self.store, {self.uri: self.source})
         self.original = self.store.get(self.uri)
         self.swagger2 = is_swagger2(self.original)
-        if self.swagger2:  # upgraded in memory; documents it refers to get their $refs rewritten too
-            self.store.add(self.uri, upgrade(self.original))
-            self.store.transform = convert_schema
+        if self.swagger2:  # upgraded in memory; documents it refers to are converted as they load
+            self.store.transform = convert_referenced
+            self.store.add(self.uri, upgrade(self.original, self.resolver, self.uri))
         self.document = self.store.get(self.uri)
         self.root = Located(self.document, self.uri, "")
         self.version = self._version()

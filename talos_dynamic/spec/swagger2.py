@@ -8,7 +8,13 @@ place. The wire format of each operation is unchanged by the upgrade.
 
 from __future__ import annotations
 
+import gc
+import posixpath
 from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import SpecError
+from .refs import Located, Resolver
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 REF_PLACES = {
@@ -90,13 +96,19 @@ def convert_schema(schema: Any) -> Any:
 
 
 class Upgrader:
-    """Converts one Swagger 2.0 document."""
+    """Converts one Swagger 2.0 document.
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    With a `resolver`, parameters, responses and path items that a $ref takes from another file are read
+    there and upgraded like the root's own (their $refs rebased onto the root document)."""
+
+    def __init__(self, document: dict[str, Any], resolver: Resolver | None = None, uri: str = "") -> None:
         self.doc = document
+        self.resolver, self.uri = resolver, uri
         self.consumes = _media_types(document.get("consumes"), ["application/json"])
         self.produces = _media_types(document.get("produces"), ["application/json"])
         self.global_params = document.get("parameters") if isinstance(document.get("parameters"), dict) else {}
+        self._followed: dict[str, Any] = {}
+        self._parameters: dict[str, Any] = {}  # $ref -> the parameter it names
 
     def upgrade(self) -> dict[str, Any]:
         doc = self.doc
@@ -111,16 +123,14 @@ class Upgrader:
         components: dict[str, Any] = {}
         if isinstance(doc.get("definitions"), dict):
             components["schemas"] = {k: convert_schema(v) for k, v in doc["definitions"].items()}
-        params, bodies = {}, {}
-        for name, param in self.global_params.items():
-            if isinstance(param, dict) and param.get("in") == "body":
-                bodies[name] = self._request_body([param], self.consumes)
-            elif isinstance(param, dict) and param.get("in") != "formData":
-                params[name] = self._parameter(param)
+        # body and formData parameters are built into each operation's request body, with its own consumes
+        params = {
+            name: self._parameter(param)
+            for name, param in self.global_params.items()
+            if isinstance(param, dict) and param.get("in") not in ("body", "formData")
+        }
         if params:
             components["parameters"] = params
-        if bodies:
-            components["requestBodies"] = bodies
         if isinstance(doc.get("responses"), dict):
             components["responses"] = {k: self._response(v, self.produces) for k, v in doc["responses"].items()}
         if isinstance(doc.get("securityDefinitions"), dict):
@@ -141,11 +151,31 @@ class Upgrader:
         schemes = [s for s in schemes if isinstance(s, str)] if isinstance(schemes, list) else []
         return [{"url": f"{scheme}://{host}{base}"} for scheme in schemes or ["https"]]
 
+    def _external(self, node: Any) -> Any:
+        """What a $ref to another file points to, rebased onto the root document; None for anything else
+        (an internal $ref, no $ref, or one that does not resolve: loading then names it with its pointer)."""
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or ref.startswith("#") or self.resolver is None:
+            return None
+        if ref not in self._followed:
+            try:
+                target = self.resolver.resolve(Located({"$ref": ref}, self.uri, ""))
+            except SpecError:
+                target = None
+            found = None
+            if target is not None and isinstance(target.value, dict):
+                found = rebase(target.value, target.uri, self.uri) if target.uri != self.uri else target.value
+            self._followed[ref] = found
+        return self._followed[ref]
+
     def _path_item(self, item: Any) -> Any:
         if not isinstance(item, dict):
             return item
         if "$ref" in item:
-            return {"$ref": rewrite_ref(item["$ref"]) if isinstance(item["$ref"], str) else item["$ref"]}
+            external = self._external(item)
+            if external is None:
+                return {"$ref": rewrite_ref(item["$ref"]) if isinstance(item["$ref"], str) else item["$ref"]}
+            item = external
         shared = item.get("parameters") or []
         out: dict[str, Any] = {k: v for k, v in item.items() if _extension(k)}
         if not isinstance(shared, list):  # goes through as it is: loading then names its pointer
@@ -161,16 +191,23 @@ class Upgrader:
         return out
 
     def _location(self, param: Any) -> str | None:
-        if isinstance(param, dict) and isinstance(param.get("$ref"), str):
-            name = param["$ref"].rsplit("/", 1)[-1]
-            target = self.global_params.get(name)
-            return target.get("in") if isinstance(target, dict) else None
-        return param.get("in") if isinstance(param, dict) else None
+        resolved = self._resolved(param)
+        return resolved.get("in") if isinstance(resolved, dict) else None
 
     def _resolved(self, param: Any) -> Any:
-        if isinstance(param, dict) and isinstance(param.get("$ref"), str):
-            return self.global_params.get(param["$ref"].rsplit("/", 1)[-1], param)
-        return param
+        """The parameter a $ref names (in this document or another file), else the parameter itself."""
+        ref = param.get("$ref") if isinstance(param, dict) else None
+        if not isinstance(ref, str):
+            return param
+        found = self._parameters.get(ref)
+        if found is None:
+            if ref.startswith("#/parameters/"):
+                found = self.global_params.get(ref[len("#/parameters/") :], param)
+            else:
+                external = self._external(param)
+                found = param if external is None else external
+            self._parameters[ref] = found
+        return found
 
     def _operation(self, op: dict[str, Any], shared: list[Any]) -> dict[str, Any]:
         out = {k: v for k, v in op.items() if k not in ("parameters", "responses", "consumes", "produces", "schemes")}
@@ -190,16 +227,10 @@ class Upgrader:
         ]
         if plain:
             out["parameters"] = plain
-        body = [p for p in every if self._location(p) == "body"]
+        body = [self._resolved(p) for p in every if self._location(p) == "body"]
         form = [self._resolved(p) for p in every if self._location(p) == "formData" and self._key(p) is not None]
-        if body:
-            ref = body[0].get("$ref") if isinstance(body[0], dict) else None
-            ref = ref if isinstance(ref, str) else None
-            out["requestBody"] = (
-                {"$ref": f"#/components/requestBodies/{ref.rsplit('/', 1)[-1]}"}
-                if ref
-                else self._request_body(body, consumes)
-            )
+        if body:  # built here, even from a shared parameter: the operation's consumes are its media types
+            out["requestBody"] = self._request_body(body, consumes)
         elif form:
             out["requestBody"] = self._form_body(form, consumes)
         if isinstance(op.get("responses"), dict):
@@ -217,7 +248,8 @@ class Upgrader:
 
     def _parameter_or_ref(self, param: Any) -> Any:
         if isinstance(param, dict) and isinstance(param.get("$ref"), str):
-            return {"$ref": rewrite_ref(param["$ref"])}
+            external = self._external(param)
+            return {"$ref": rewrite_ref(param["$ref"])} if external is None else self._parameter(external)
         return self._parameter(param) if isinstance(param, dict) else param
 
     def _parameter(self, param: dict[str, Any]) -> dict[str, Any]:
@@ -226,7 +258,7 @@ class Upgrader:
             for k, v in param.items()
             if k in ("name", "in", "description", "required", "deprecated", "allowEmptyValue") or _extension(k)
         }
-        schema = {k: convert_schema(v) for k, v in param.items() if k in PARAM_SCHEMA_KEYS}
+        schema = convert_schema({k: v for k, v in param.items() if k in PARAM_SCHEMA_KEYS})
         if param.get("x-nullable"):
             schema["nullable"] = True
         out["schema"] = schema
@@ -240,8 +272,8 @@ class Upgrader:
             out["style"], out["explode"] = style, explode
         return out
 
-    def _request_body(self, params: list[dict[str, Any]], consumes: list[str]) -> dict[str, Any]:
-        param = self._resolved(params[0])
+    def _request_body(self, params: list[Any], consumes: list[str]) -> dict[str, Any]:
+        param = params[0] if isinstance(params[0], dict) else {}
         schema = convert_schema(param.get("schema") or {})
         body: dict[str, Any] = {"content": {mt: {"schema": schema} for mt in consumes}}
         if param.get("description"):
@@ -266,14 +298,14 @@ class Upgrader:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
-        has_file = any(p.get("type") == "file" for p in params)
+        has_file = any(prop.get("format") == "binary" for prop in properties.values())  # type: file, converted
         types = [mt for mt in consumes if mt.startswith(("multipart/", "application/x-www-form-urlencoded"))]
         if not types:
             types = ["multipart/form-data" if has_file else "application/x-www-form-urlencoded"]
         content = {}
         for media_type in types:
             entry: dict[str, Any] = {"schema": schema}
-            if encoding and media_type == "application/x-www-form-urlencoded":
+            if encoding:  # collectionFormat, in either form encoding (OpenAPI 3.1 reads style in multipart too)
                 entry["encoding"] = encoding
             content[media_type] = entry
         return {"content": content, **({"required": True} if required else {})}
@@ -282,7 +314,11 @@ class Upgrader:
         if not isinstance(response, dict):
             return response
         if "$ref" in response:
-            return {"$ref": rewrite_ref(response["$ref"]) if isinstance(response["$ref"], str) else response["$ref"]}
+            external = self._external(response)
+            if external is None:
+                ref = response["$ref"]
+                return {"$ref": rewrite_ref(ref) if isinstance(ref, str) else ref}
+            response = external
         out: dict[str, Any] = {"description": response.get("description", "")}
         if "schema" in response:
             schema = convert_schema(response["schema"])
@@ -324,9 +360,62 @@ class Upgrader:
         return dict(scheme)
 
 
-def upgrade(document: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI 3.0.3 equivalent of a Swagger 2.0 document (the input is not modified)."""
-    return Upgrader(document).upgrade()
+def upgrade(document: dict[str, Any], resolver: Resolver | None = None, uri: str = "") -> dict[str, Any]:
+    """The OpenAPI 3.0.3 equivalent of a Swagger 2.0 document (the input is not modified).
+
+    `resolver` (with the document's `uri`) reads what $refs take from other files; see Upgrader.
+
+    The cyclic garbage collector is paused meanwhile: the upgrade allocates tens of thousands of small
+    containers (and no cycles), and each collection they trigger would rescan the whole parsed document,
+    which on a Kubernetes-size document costs more than the upgrade itself."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Upgrader(document, resolver, uri).upgrade()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def convert_referenced(document: Any) -> Any:
+    """A document that a Swagger 2.0 spec refers to, as the upgraded spec sees it: its schemas converted,
+    and its definitions, parameters and responses also found where the rewritten $refs look for them
+    (under components)."""
+    out = convert_schema(document)
+    if isinstance(out, dict) and "components" not in out:
+        places = {"definitions": "schemas", "parameters": "parameters", "responses": "responses"}
+        moved = {new: out[old] for old, new in places.items() if isinstance(out.get(old), dict)}
+        if moved:
+            out["components"] = moved
+    return out
+
+
+def rebase(value: Any, source: str, target: str) -> Any:
+    """A copy of `value`, taken from the document at `source`, whose $refs mean the same from `target`."""
+    if isinstance(value, list):
+        return [rebase(item, source, target) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key == "$ref" and isinstance(item, str):
+            out[key] = _relative(urljoin(source, item), target)
+        elif key in ("example", "default", "enum", "examples") or _extension(key):
+            out[key] = item
+        else:
+            out[key] = rebase(item, source, target)
+    return out
+
+
+def _relative(absolute: str, base: str) -> str:
+    """`absolute` as a reference relative to the document at `base` (as it is when on another origin)."""
+    there, here = urlsplit(absolute), urlsplit(base)
+    if (there.scheme, there.netloc) != (here.scheme, here.netloc):
+        return absolute
+    fragment = f"#{there.fragment}" if there.fragment or absolute.endswith("#") else ""
+    if there.path == here.path:
+        return fragment or "#"
+    return posixpath.relpath(there.path, posixpath.dirname(here.path) or "/") + fragment
 
 
 def _extension(key: Any) -> bool:

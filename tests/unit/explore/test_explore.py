@@ -8,6 +8,7 @@ import pytest
 
 from talos_dynamic import Client, RequestValidationError
 from talos_dynamic.bundled import TALOS_SPEC
+from talos_dynamic.call.arguments import NOT_SENT
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +18,15 @@ def talos():
 
 def test_signatures_are_real_and_typed(talos):
     assert str(inspect.signature(talos.admin_issue_api_key)) == (
-        "(*, actor_id: str, name: str = None, scopes: list[str] = None, ttl: str = None, metadata: dict = None, "
-        "request_id: str = None, body: dict = None)"
+        "(*, actor_id: str, name: str = NOT_SENT, scopes: list[str] = NOT_SENT, ttl: str = NOT_SENT, "
+        "metadata: dict = NOT_SENT, request_id: str = NOT_SENT, body: dict = None)"
     )
     revoke = inspect.signature(talos.admin_revoke_api_key)
     assert revoke.parameters["key_id"].default is inspect.Parameter.empty
     assert revoke.parameters["reason"].annotation is talos.enums.RevocationReason
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in revoke.parameters.values())
     listing = inspect.signature(talos.admin_list_issued_api_keys).parameters
-    assert (listing["page_size"].annotation, listing["page_size"].default) == (int, None)
+    assert (listing["page_size"].annotation, listing["page_size"].default) == (int, NOT_SENT)
     update = inspect.signature(talos.admin_update_issued_api_key).parameters
     assert list(update)[0] == "issued_api_key_key_id" and update["scopes"].annotation == list[str]
 
@@ -127,7 +128,7 @@ def test_example_calls_in_docstrings_are_valid_calls(talos):
 
 def test_help_shows_signature_and_docstring(talos):
     text = pydoc.render_doc(talos.admin_revoke_api_key, renderer=pydoc.plaintext)
-    assert "admin_revoke_api_key(*, key_id: str, reason: client.enums.RevocationReason = None" in text
+    assert "admin_revoke_api_key(*, key_id: str, reason: client.enums.RevocationReason = NOT_SENT" in text
     assert "POST /v2alpha1/admin/apiKeys/{key_id}:revoke" in text and "REVOCATION_REASON_KEY_COMPROMISE" in text
 
 
