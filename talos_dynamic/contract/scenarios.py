@@ -1,4 +1,5 @@
-"""Scenarios: ordered steps a real user makes. The built-in one walks a Talos key through its whole life."""
+"""Scenarios: ordered steps a real user makes. The built-in one walks a Talos key through its whole life and
+calls every operation of the Talos spec at least once."""
 
 from __future__ import annotations
 
@@ -77,6 +78,16 @@ def step_list_and_page(client: Client, state: dict[str, Any]) -> None:
 
 def _active(result: Any) -> bool:
     return bool(result.get("is_active", result.get("is_valid")))
+
+
+def step_update(client: Client, state: dict[str, Any]) -> None:
+    update = operation(client, "admin_update_issued_api_key")
+    arguments = update.arguments.by_name
+    path_name = next(name for name in arguments if name in ("issued_api_key_key_id", "key_id"))
+    updated = update(**{path_name: state["key_id"]}, name="contract-lifecycle-renamed", update_mask="name")
+    assert updated.name == "contract-lifecycle-renamed", f"update did not rename the key: {updated.get('name')!r}"
+    key = operation(client, "admin_get_issued_api_key")(key_id=state["key_id"])
+    assert key.name == "contract-lifecycle-renamed", "the update is not visible to get"
 
 
 def step_verify(client: Client, state: dict[str, Any]) -> None:
@@ -159,6 +170,7 @@ TALOS_LIFECYCLE: list[tuple[str, Step]] = [
     ("issue", step_issue),
     ("get", step_get),
     ("list and page through", step_list_and_page),
+    ("update the name (update_mask)", step_update),
     ("verify", step_verify),
     ("batch verify", step_batch_verify),
     ("derive a JWT and check it against GetJWKS", step_derive_jwt),
