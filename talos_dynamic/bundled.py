@@ -1,4 +1,5 @@
-"""Where the bundled Talos spec lives inside the installed package."""
+"""Where the bundled Talos spec lives inside the installed package: `talos_dynamic.TALOS_SPEC`, a path that
+works from any directory (Client(TALOS_SPEC, ...))."""
 
 from pathlib import Path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import difflib
 import inspect
 import warnings
 from collections.abc import Callable, Mapping
@@ -171,7 +172,9 @@ class BaseClient:
             raise AmbiguousOperationError(
                 f"{name!r} names several operations; use one of {', '.join(self.name_clashes[name])}"
             )
-        raise AttributeError(f"{self._title()} has no operation {name!r}")
+        close = [] if name.startswith("_") else difflib.get_close_matches(name, list(names), n=3, cutoff=0.75)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AttributeError(f"{self._title()} has no operation {name!r}{hint}")
 
     _bound_class: type[BoundOperation]
 

@@ -20,6 +20,7 @@ MIN_PATH_WIDTH = 24
 def operations_text(view: OperationsView, width: int, colour: bool) -> str:
     """The operations rendered for a terminal `width` columns wide (ANSI colours when `colour`)."""
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -46,12 +47,11 @@ def operations_text(view: OperationsView, width: int, colour: bool) -> str:
         else:  # names too long for columns: each operation on its own lines, the name first and whole
             for row in rows:
                 console.print(Text(row["python_name"], style="bold cyan"), overflow="fold")
-                detail = Text("    ")
-                detail.append(row["method"], style="magenta")
+                detail = Text(row["method"], style="magenta")
                 detail.append(f" {row['path']}")
                 if row["summary"]:
                     detail.append(f"  {row['summary']}", style="dim")
-                console.print(detail, overflow="fold")
+                console.print(Padding(detail, (0, 0, 0, 4)), overflow="fold")
     return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
 
 
