@@ -137,7 +137,10 @@ def _run_pytest(
     with tempfile.TemporaryDirectory() as folder:
         json_path, baseline_path = Path(folder) / "contract.json", Path(folder) / "baseline.json"
         baseline_path.write_text(json.dumps(sorted(baseline)), encoding="utf-8")
-        args = [tests, "-p", PLUGIN, "--spec", spec, "--contract-report-json", str(json_path), "-q"]
+        # an install of an older version declared the plugin as the pytest11 entry point "talos_dynamic":
+        # blocking that name keeps the module from being registered twice
+        args = [tests, "-p", "no:talos_dynamic", "-p", PLUGIN, "--spec", spec, "--contract-report-json", str(json_path)]
+        args.append("-q")
         args += ["--contract-baseline", str(baseline_path), "-p", "no:cacheprovider"]
         if base_url:
             args += ["--base-url", base_url]
