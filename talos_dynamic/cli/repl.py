@@ -108,18 +108,17 @@ def interact(client: Any, plain: bool = False) -> int:
     banner = BANNER.format(client=client)
     if sys.stdin.isatty() and not plain:
         try:
-            from IPython import start_ipython
+            from IPython.terminal.ipapp import TerminalIPythonApp
             from traitlets.config import Config
         except ImportError:
             pass
         else:
             config = Config()
             config.TerminalInteractiveShell.banner2 = banner
-            config.InteractiveShellApp.exec_lines = [
-                "get_ipython().set_custom_exc((__import__('talos_dynamic').TalosDynamicError,),"
-                " __import__('talos_dynamic.cli.repl', fromlist=['_']).ipython_error)"
-            ]
-            start_ipython(argv=[], user_ns=namespace, config=config)
+            app = TerminalIPythonApp.instance(config=config, user_ns=namespace)
+            app.initialize([])
+            app.shell.set_custom_exc((TalosDynamicError,), ipython_error)
+            app.start()
             return 0
     if sys.stdin.isatty():
         import readline
