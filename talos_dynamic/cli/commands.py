@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .main import EXIT_FAILED, build_parser, client_headers, local_server_wanted
-from .values import UsageError, parse_pairs, read_body
+from .usage import UsageError
+from .values import parse_pairs, read_body
 
 if TYPE_CHECKING:
     from ..client import BoundOperation, Client

@@ -10,7 +10,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from ..masking import mask_headers, mask_json, summarize_body
-from .values import UsageError
+from .usage import UsageError
 
 PARTS = "HBhb"
 

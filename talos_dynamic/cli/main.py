@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from ..bundled import TALOS_SPEC
-from .values import UsageError
+from .usage import UsageError
 
 ENV_SPEC, ENV_BASE_URL, ENV_TOKEN = "TALOS_DYNAMIC_SPEC", "TALOS_DYNAMIC_BASE_URL", "TALOS_DYNAMIC_TOKEN"
 SCENARIO_NAMES = ("talos-lifecycle",)
