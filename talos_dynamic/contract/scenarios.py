@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..call.arguments import ArgumentTable
 from ..client import AsyncBoundOperation, AsyncClient, BoundOperation, Client
 from ..errors import BadRequest, NotFound
 
@@ -82,8 +83,12 @@ def _active(result: Any) -> bool:
 
 def step_update(client: Client, state: dict[str, Any]) -> None:
     update = operation(client, "admin_update_issued_api_key")
-    arguments = update.arguments.by_name
-    path_name = next(name for name in arguments if name in ("issued_api_key_key_id", "key_id"))
+    spec_operation = next(op for op in client.spec.operations if op.python_name == "admin_update_issued_api_key")
+    path_name = next(
+        name
+        for name, argument in ArgumentTable(spec_operation).by_name.items()
+        if argument.parameter is not None and argument.parameter.location == "path"
+    )
     updated = update(**{path_name: state["key_id"]}, name="contract-lifecycle-renamed", update_mask="name")
     assert updated.name == "contract-lifecycle-renamed", f"update did not rename the key: {updated.get('name')!r}"
     key = operation(client, "admin_get_issued_api_key")(key_id=state["key_id"])
