@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
@@ -47,6 +47,9 @@ from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
 from .spec.refs import AllowRefs
+
+if TYPE_CHECKING:
+    from .contract.recorder import ContractRecorder
 
 DEFAULT_TIMEOUT = 30.0
 Hook = Callable[..., Any]
@@ -120,7 +123,7 @@ class BaseClient:
         self._names, self.name_clashes = bind_names(self.spec.operations, reserved)
         self._bound: dict[int, Any] = {}
         self.history: collections.deque[Response] = collections.deque(maxlen=history_size)
-        self.contract: Any = _install_contract(self, contract) if contract else None
+        self.contract: ContractRecorder | None = _install_contract(self, contract) if contract else None
 
     # -- settings (client-wide defaults; a call's underscore options override them for that call) --
     @property
@@ -427,7 +430,7 @@ class PreparedCall:
         return repr(self.request)
 
 
-def _install_contract(client: BaseClient, contract: Any) -> Any:
+def _install_contract(client: BaseClient, contract: Any) -> ContractRecorder:
     """contract=True, a ContractConfig or a ContractRecorder: the recorder subscribes to response hooks."""
     if not callable(getattr(contract, "install", None)):  # True or a ContractConfig; imported only when asked for
         from .contract.recorder import ContractRecorder

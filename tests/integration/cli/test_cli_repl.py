@@ -6,8 +6,6 @@ import time
 
 import pytest
 
-from talos_dynamic.cli.repl import argument_names, open_call
-
 from .cli_run import ANSI, CLI, Terminal, clean_env, run
 
 
@@ -30,6 +28,8 @@ def test_plain_repl_completes_an_argument_name_with_tab():
 
 
 def test_argument_completion_inside_nested_calls():
+    from talos_dynamic.cli.repl import argument_names, open_call
+
     namespace = {"f": lambda *, alpha=1, beta=2: None, "g": print}
     assert open_call("x = f(") == "f" and open_call("f(g(1), ") == "f" and open_call("f(1) + ") is None
     assert open_call("client.models.Thing(") == "client.models.Thing" and open_call("[1, ") is None

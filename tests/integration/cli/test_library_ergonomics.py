@@ -12,7 +12,8 @@ import jedi
 import pytest
 
 import talos_dynamic
-from talos_dynamic import TALOS_SPEC, Client, HttpxTransport, TalosClient
+from talos_dynamic import Client, HttpxTransport
+from talos_dynamic.bundled import TALOS_SPEC
 
 from ...conftest import ADMIN_TOKEN
 from .cli_run import ROOT
@@ -33,12 +34,15 @@ def test_the_readme_snippet_runs_verbatim_from_an_empty_folder(tmp_path):
 
 
 def test_the_bundled_spec_has_a_public_name(talos_server):
+    assert talos_dynamic.TALOS_SPEC == TALOS_SPEC and "TALOS_SPEC" in talos_dynamic.__all__
     assert TALOS_SPEC.is_file() and TALOS_SPEC.is_absolute()
     with Client(TALOS_SPEC, base_url=talos_server.url) as client:
         assert client.get_jwks().jwks["keys"]
 
 
 def test_talos_client_declares_exactly_the_bundled_operations():
+    from talos_dynamic import TalosClient
+
     declared = set(TalosClient.__annotations__)
     client = TalosClient(base_url="http://127.0.0.1:9")
     assert declared == {op.__name__ for op in client.operations}
