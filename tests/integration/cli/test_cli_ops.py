@@ -57,6 +57,15 @@ def test_wide_terminal_gets_a_table_with_every_column_that_fits():
     assert "admin_update_issued_api_key  PATCH   /v2alpha1/admin/issuedApiKeys/{issued_api_key.key_id}" in screen
 
 
+def test_a_table_taller_than_the_terminal_goes_through_the_pager(tmp_path):
+    paged = tmp_path / "paged.txt"
+    env = clean_env(TERM="xterm", PAGER=f"tee {paged}")
+    Terminal([*CLI, "ops"], columns=200, rows=5, env=env).finish()
+    assert "admin_issue_api_key" in ANSI.sub("", paged.read_text())
+    Terminal([*CLI, "ops", "--no-pager"], columns=200, rows=5, env={**env, "PAGER": f"tee {tmp_path / 'no'}"}).finish()
+    assert not (tmp_path / "no").exists()
+
+
 def test_ops_filters_and_json(github_spec):
     done = run("ops", "--spec", github_spec, "--tag", "repos", "--method", "delete", "--path", "/repos/{owner}/{repo}/")
     assert done.returncode == 0, done.stderr

@@ -28,9 +28,16 @@ def test_options_go_before_or_after_the_arguments(talos_server):
     )  # fmt: skip
     assert mixed.returncode == 0, mixed.stderr
     assert mixed.stdout.startswith("GET /v2alpha1/admin/issuedApiKeys?page_size=1 HTTP/1.1")
-    verbose_first = run("-v", "ops", "revoke")
-    verbose_after = run("ops", "revoke", "-v")
-    assert verbose_first.returncode == verbose_after.returncode == 0
+    common = ("--base-url", talos_server.url)
+    verbose_first, verbose_after = run("-v", "call", "get_jwks", *common), run("call", "get_jwks", *common, "-v")
+    assert verbose_first.returncode == verbose_after.returncode == 0, verbose_after.stderr
+    assert (
+        verbose_first.stdout.splitlines()[0]
+        == verbose_after.stdout.splitlines()[0]
+        == ("GET /v2alpha1/derivedKeys/jwks.json HTTP/1.1")
+    )
+    logged = run("call", "get_jwks", *common, "-vv")
+    assert "DEBUG talos_dynamic" in logged.stderr and "-> GET" in logged.stderr
     stray = run("call", "get_jwks", "--no-such-option")
     assert stray.returncode == 2 and "unrecognized arguments: --no-such-option" in stray.stderr
 
