@@ -1,6 +1,7 @@
 """talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it."""
 
 from . import errors
+from .bundled import TALOS_SPEC
 from .call.httpx_transports import AsyncHttpxTransport, HttpxTransport
 from .call.prepare import PreparedRequest
 from .call.results import HttpInfo, Result, ResultList, StreamResult
@@ -32,10 +33,13 @@ from .rpc_status import RpcStatus, decode_status
 from .spec.documents import SpecLimits
 from .spec.model import Spec
 from .spec.naming import snake_case
+from .talos_client import TalosClient
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "TALOS_SPEC",
+    "TalosClient",
     "Spec",
     "SpecLimits",
     "AsyncBoundOperation",

@@ -1,4 +1,5 @@
-"""Where the bundled Talos specs live inside the installed package, by their public names."""
+"""Where the bundled Talos specs live inside the installed package, by their public names: paths that work
+from any directory (`Client(TALOS_SPEC, ...)`)."""
 
 from pathlib import Path
 

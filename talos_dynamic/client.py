@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import difflib
 import inspect
 import logging
 import threading
@@ -12,7 +13,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
@@ -52,6 +53,9 @@ from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
 from .spec.refs import AllowRefs
+
+if TYPE_CHECKING:
+    from .contract.recorder import ContractRecorder
 
 DEFAULT_TIMEOUT = 30.0
 logger = logging.getLogger("talos_dynamic")
@@ -134,7 +138,7 @@ class BaseClient:
         self._used: set[str] = set()  # Python names of the operations the program has reached
         self._removed: dict[str, SpecBinding] = {}  # names a reload took away -> the binding without them
         self.history: collections.deque[Response] = collections.deque(maxlen=history_size)
-        self.contract: Any = _install_contract(self, contract) if contract else None
+        self.contract: ContractRecorder | None = _install_contract(self, contract) if contract else None
         self._refresher = Refresher(self.reload, _refresh_interval(refresh), self._title()) if refresh else None
 
     def _load_spec(self, source: str | Path | dict[str, Any]) -> Spec:
@@ -266,7 +270,9 @@ class BaseClient:
             )
         if name in self._removed:
             raise OperationRemovedError(removed_message(name, self._removed[name], self.spec.source))
-        raise AttributeError(f"{self._title()} has no operation {name!r}")
+        close = [] if name.startswith("_") else difflib.get_close_matches(name, list(names), n=3, cutoff=0.75)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AttributeError(f"{self._title()} has no operation {name!r}{hint}")
 
     _bound_class: type[BoundOperation]
 
@@ -598,7 +604,7 @@ def _warn_broken(client: BaseClient, old: Spec, new: Spec) -> None:
         logger.warning("reload of %s breaks %d use(s) of this client:\n%s", new.source, len(hits), lines)
 
 
-def _install_contract(client: BaseClient, contract: Any) -> Any:
+def _install_contract(client: BaseClient, contract: Any) -> ContractRecorder:
     """contract=True, a ContractConfig or a ContractRecorder: the recorder subscribes to response hooks."""
     if not callable(getattr(contract, "install", None)):  # True or a ContractConfig; imported only when asked for
         from .contract.recorder import ContractRecorder

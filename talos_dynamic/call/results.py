@@ -113,17 +113,49 @@ def _scalar_summary(kind: str, http: HttpInfo | None, value: str) -> str:
     return f"<{kind} {http.status} {value}>" if http is not None else f"<{kind} {value}>"
 
 
-class Result:
-    """A JSON object from the API: `r.field`, `r["field"]`, iteration over keys, `to_json()` for the raw data.
+_MUTATING = ("pop", "popitem", "setdefault", "update", "clear")
 
-    Reserved attribute: `http` (use `r["http"]` for a field of that name). Values are never defaulted:
-    the JSON is exactly what the server sent, unknown fields included.
+
+class _FieldFirst:
+    """A dict method name on Result: the field of that name when the JSON has one, else the method.
+
+    `items` stays callable even then (json.dumps calls it): a list field named "items" comes back as a
+    ResultList that can also be called, returning the dict's items.
     """
 
-    __slots__ = ("_data", "_http", "_name")
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Result | None, owner: type) -> Any:
+        if self.name == "items":
+            method = Result._items
+        elif self.name in _MUTATING:
+            method = Result._read_only
+        else:
+            method = getattr(dict, self.name)
+        if instance is None or not dict.__contains__(instance, self.name):
+            return method if instance is None else method.__get__(instance, owner)
+        value = dict.__getitem__(instance, self.name)
+        if self.name != "items":
+            return wrap(value)
+        if isinstance(value, list):
+            return _ItemsField(value, instance)
+        return method.__get__(instance, owner)
+
+
+class Result(dict):  # a dict subclass so that json.dumps(result) works; read-only
+    """A JSON object from the API: `r.field`, `r["field"]`, iteration over keys, `to_json()` for the raw data;
+    `json.dumps(r)` writes the JSON as the server sent it.
+
+    Reserved attributes: `http`, `get` and `to_json` (use `r["http"]` for a field of that name); a field that
+    is not a list but is named `items` is read as `r["items"]` (`r.items()` is the dict method json.dumps
+    needs). Values are never defaulted: the JSON is exactly what the server sent, unknown fields included.
+    """
+
+    __slots__ = ("_http", "_name")
 
     def __init__(self, data: dict[str, Any], http: HttpInfo | None = None, name: str | None = None) -> None:
-        object.__setattr__(self, "_data", data)
+        dict.__init__(self, data)
         object.__setattr__(self, "_http", http)
         object.__setattr__(self, "_name", name)
 
@@ -132,59 +164,73 @@ class Result:
         """Status, headers, elapsed time and the underlying response (top-level results only)."""
         return self._http
 
+    @property
+    def _data(self) -> dict[str, Any]:
+        return dict(self)
+
     def to_json(self) -> dict[str, Any]:
         """A deep copy of the JSON object as the server sent it."""
-        return copy.deepcopy(self._data)
+        return copy.deepcopy(dict(self))
 
     def __getattr__(self, name: str) -> Any:
-        data = object.__getattribute__(self, "_data")
-        if name in data:
-            return wrap(data[name])
+        if dict.__contains__(self, name):
+            return wrap(dict.__getitem__(self, name))
         if name.startswith("__"):
             raise AttributeError(name)
-        fields = ", ".join(sorted(data)) or "none"
+        fields = ", ".join(sorted(self)) or "none"
         raise AttributeError(f"{self._label()} has no field {name!r} (fields: {fields})")
 
     def __getitem__(self, key: str) -> Any:
-        return wrap(self._data[key])
+        return wrap(dict.__getitem__(self, key))
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         """The field's value, or `default` when the server did not send it."""
-        return wrap(self._data[key]) if key in self._data else default
+        return wrap(dict.__getitem__(self, key)) if dict.__contains__(self, key) else default
+
+    def _items(self) -> Any:
+        return [(key, wrap(value)) for key, value in dict.items(self)]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._label()} is read-only")
 
     __delattr__ = __setattr__
 
-    def __iter__(self):
-        return iter(self._data)
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{self._label()} is read-only (to_json() gives a copy you can change)")
 
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Result):
-            return self._data == other._data
-        return self._data == other if isinstance(other, dict) else NotImplemented
+        return dict.__eq__(self, other) if isinstance(other, dict) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> Any:
+        return type(self), (dict(self), None, self._name)
+
+    def __copy__(self) -> Result:
+        return type(self)(dict(self), self._http, self._name)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Result:
+        return type(self)(copy.deepcopy(dict(self), memo), self._http, self._name)
+
     def __dir__(self) -> list[str]:
-        return sorted({*self._data, "http", "to_json", "get"})
+        return sorted({*self, "http", "to_json", "get"})
 
     def _label(self) -> str:
         return self._name or "result"
 
     def __repr__(self) -> str:
-        body = json.dumps(mask_json(self._data, _secret_names(self._http)), ensure_ascii=False, default=str)
+        body = json.dumps(mask_json(dict(self), _secret_names(self._http)), ensure_ascii=False, default=str)
         if len(body) > 2000:
             body = body[:1997] + "..."
         status = f" {self._http.status}" if self._http else ""
         return f"<{self._name or 'Result'}{status} {body}>"
+
+
+for _name in ("keys", "values", "items", "copy", *_MUTATING):
+    setattr(Result, _name, _FieldFirst(_name))
+del _name
 
 
 class ResultList(tuple):
@@ -299,3 +345,15 @@ class StreamResult:
     def __repr__(self) -> str:
         kind = self.http.headers.get("Content-Type", "unknown type")
         return f"<StreamResult {self.http.status} {kind}>"
+
+
+class _ItemsField(ResultList):
+    """A list field named "items": the list for `r.items`, and `r.items()` still the dict's items."""
+
+    def __new__(cls, data: list[Any], owner: Result) -> _ItemsField:
+        self = super().__new__(cls, data)
+        self._owner = owner
+        return self
+
+    def __call__(self) -> Any:
+        return self._owner._items()

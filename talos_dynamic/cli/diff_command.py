@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
-from .values import UsageError
+from .usage import UsageError
 
 
 def register(commands: Any) -> None:

@@ -1,39 +1,92 @@
-"""The talos-dynamic command: explore and call any spec; serve or demo the bundled Talos server."""
+"""The talos-dynamic command: explore and call any spec; serve or demo the bundled Talos server.
+
+Only argparse is imported to build the parser (`--help` and completion stay fast); each subcommand imports
+what it needs when it runs.
+
+Exit codes: 0 success; 1 the API answered an error (call), a step or check failed (contract, demo); 2 a
+usage error or an invalid argument (nothing was sent); 3 the server could not be reached; 4 the spec cannot
+be used; 130 interrupted; 141 the reader of the output went away (`| head`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import logging
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
-from ..bundled import BUNDLED_SPECS, TALOS_SPEC
-from ..client import BoundOperation, Client
-from ..contract.scenarios import SCENARIOS
-from ..errors import ApiError, RequestValidationError, TalosDynamicError
-from ..server.faults import FAULTS
-from ..spec.naming import snake_case
+from ..bundled import TALOS_SPEC
 from . import diff_command
-from .demo import new_token, run_demo
-from .values import UsageError, parse_pairs, read_body
+from .usage import UsageError
 
-BANNER = """talos_dynamic REPL: {client!r}
-  client.operations            every operation, as a table
-  client.find("revoke")        search names, paths, tags and summaries
-  help(client.<operation>)     signature, parameters, body fields, responses, an example call
-  client.enums, client.models  enum constants and checked constructors
-Tab completes operation and argument names; exit() or Ctrl-D leaves."""
+ENV_SPEC, ENV_BASE_URL, ENV_TOKEN = "TALOS_DYNAMIC_SPEC", "TALOS_DYNAMIC_BASE_URL", "TALOS_DYNAMIC_TOKEN"
+SCENARIO_NAMES = ("talos-lifecycle",)
+SHELLS = ("bash", "zsh", "fish")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_SPEC = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+EPILOG = f"""environment: {ENV_SPEC}, {ENV_BASE_URL} and {ENV_TOKEN} are the defaults of --spec, --base-url and
+--token. Exit codes: 0 ok; 1 the API answered an error or a check failed; 2 usage error or invalid argument
+(nothing sent); 3 server unreachable; 4 unusable spec; 141 output closed early."""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("talos-dynamic")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        number = "unknown"
+    return f"talos-dynamic {number} (Python {sys.version.split()[0]})"
+
+
+def _verbosity(parser: argparse.ArgumentParser, top: bool) -> None:
+    # on the top parser and on every subcommand: `-v` works before or after the subcommand
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if top else argparse.SUPPRESS,
+        help="call: print the whole exchange (--print HBhb); -vv (or -v elsewhere): log each request and response",
+    )
+
+
+def _client_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--spec",
+        default=os.environ.get(ENV_SPEC) or str(TALOS_SPEC),
+        help=f"path or URL of the spec (default: ${ENV_SPEC}, else the bundled Talos spec)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=os.environ.get(ENV_BASE_URL) or None,
+        help=f"the API's base URL (default: ${ENV_BASE_URL}, else the spec's servers; with the bundled spec, "
+        "a local Talos server started for the command)",
+    )
+    parser.add_argument("--token", default=os.environ.get(ENV_TOKEN) or None, help=f"bearer token (${ENV_TOKEN})")
+    parser.add_argument("--header", action="append", default=[], metavar="'Name: value'", help="extra header")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="talos-dynamic", description="A runtime-dynamic OpenAPI client.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each request and response (masked)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="talos-dynamic",
+        description="A runtime-dynamic OpenAPI client.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", help="show the version and exit")
+    _verbosity(parser, top=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the local Talos-compatible server in the foreground")
+    def command(name: str, help: str, client: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, epilog=EPILOG)
+        _verbosity(sub, top=False)
+        if client:
+            _client_options(sub)
+        return sub
+
+    serve = command("serve", "run the local Talos-compatible server in the foreground", client=False)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4420)
     serve.add_argument("--token", help="admin bearer token required on admin calls (default: none required)")
@@ -42,115 +95,165 @@ def build_parser() -> argparse.ArgumentParser:
         default="seed",
         help="the Talos spec to serve: seed, latest, or the path of any Talos version's document",
     )
-    serve.add_argument(
-        "--fault", choices=sorted(FAULTS), help="break the contract on purpose, one way (for testing contract checks)"
-    )
+    serve.add_argument("--fault", choices=_fault_names(), help="break the contract on purpose, one way")
 
-    demo = commands.add_parser("demo", help="run the Go SDK page's flow (issue, verify, revoke, derive, errors)")
-    _client_options(demo)
+    command("demo", "run the Go SDK page's flow (issue, verify, revoke, derive, errors)")
 
-    ops = commands.add_parser("ops", help="a table of the spec's operations")
+    ops = command("ops", "a table of the spec's operations")
     ops.add_argument("filter", nargs="?", help="only operations whose name, path, tag or summary contain this")
-    ops.add_argument("--names", action="store_true", help="only the Python names, one per line")
-    _client_options(ops)
+    ops.add_argument("--tag", action="append", default=[], help="only operations with this tag (repeatable)")
+    ops.add_argument("--method", action="append", default=[], help="only this HTTP method (repeatable)")
+    ops.add_argument("--path", metavar="PREFIX", help="only paths starting with PREFIX")
+    shape = ops.add_mutually_exclusive_group()
+    shape.add_argument("--names", action="store_true", help="only the Python names, one per line")
+    shape.add_argument("--json", action="store_true", help="one JSON object per operation, in a list")
+    ops.add_argument("--no-pager", action="store_true", help="never page a long table on a terminal")
 
-    describe = commands.add_parser("describe", help="an operation's documentation (the text help() shows)")
+    describe = command("describe", "an operation's documentation (the text help() shows)")
     describe.add_argument("operation")
-    _client_options(describe)
 
-    call = commands.add_parser("call", help="call an operation; JSON result on stdout")
+    call = command("call", "call an operation; the JSON result on stdout")
     call.add_argument("operation")
     call.add_argument(
         "arguments",
         nargs="*",
         metavar="key=value",
-        help="arguments, parsed by their schema type (lists: a,b or repeated keys; key:=JSON)",
+        help="arguments, parsed by their schema type (lists: a,b or repeated keys; key:=JSON); options may "
+        "come before, between or after them",
     )
     call.add_argument("--body", help="the request body: JSON text or @file")
     call.add_argument("--dry-run", action="store_true", help="print the request as curl (secrets masked); send nothing")
-    _client_options(call)
-
-    repl = commands.add_parser("repl", help="an interactive session with `client` bound")
-    _client_options(repl)
-
-    completion = commands.add_parser(
-        "completion", help="a bash completion script: source <(talos-dynamic completion bash)"
+    call.add_argument(
+        "--print",
+        dest="print_parts",
+        metavar="HBhb",
+        help="what to print: H request headers, B request body, h response headers, b response body (default b)",
     )
-    completion.add_argument("shell", choices=["bash"])
+
+    repl = command("repl", "an interactive session with `client` bound")
+    repl.add_argument("--plain", action="store_true", help="the standard console even when IPython is installed")
+
+    completion = command("completion", "a completion script: source <(talos-dynamic completion bash)", client=False)
+    completion.add_argument("shell", choices=SHELLS)
     diff_command.register(commands)
 
-    contract = commands.add_parser(
-        "contract",
-        help="check a live server against its spec: run a scenario or your pytest tests, report findings and coverage",
+    contract = command(
+        "contract", "check a live server against its spec: run a scenario or your pytest tests, report findings"
     )
-    _client_options(contract)
     which = contract.add_mutually_exclusive_group()
-    which.add_argument("--scenario", choices=sorted(SCENARIOS), help="a built-in scenario (default: talos-lifecycle)")
+    which.add_argument("--scenario", choices=SCENARIO_NAMES, help="a built-in scenario (default: talos-lifecycle)")
     which.add_argument("--tests", metavar="DIR", help="run your pytest tests (fixture `api`) instead")
     contract.add_argument("--report-json", metavar="FILE", help="the JSON report (contract/report.schema.json)")
     contract.add_argument("--report-junit", metavar="FILE", help="JUnit XML, one test case per step or test")
     contract.add_argument("--baseline", metavar="FILE", help="a previous JSON report: its findings do not fail")
-    contract.add_argument("--fail-under", type=float, metavar="PERCENT", help="fail when fewer operations ran")
-    contract.add_argument("--max-response-time", type=float, metavar="SECONDS", help="slower answers are findings")
     contract.add_argument(
-        "--check",
-        action="append",
-        default=[],
-        metavar="NAME=error|warning|off",
-        help="set one check's severity (repeatable)",
+        "--fail-under", type=_percent, metavar="PERCENT", help="fail when fewer operations ran (0-100)"
+    )
+    contract.add_argument("--max-response-time", type=_positive, metavar="SECONDS", help="slower answers are findings")
+    contract.add_argument(
+        "--check", action="append", default=[], metavar="NAME=error|warning|off", help="one check's severity"
     )
     return parser
 
 
-def _client_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--spec", default=str(TALOS_SPEC), help="path or URL of the spec (default: bundled Talos)")
-    parser.add_argument(
-        "--base-url",
-        help="the API's base URL (default: the spec's servers, or for the bundled "
-        "spec with demo and repl, a local server started for the session)",
-    )
-    parser.add_argument("--token", help="bearer token")
-    parser.add_argument("--header", action="append", default=[], metavar="'Name: value'", help="extra header")
+def _fault_names() -> list[str]:
+    from ..server.faults import FAULTS  # a plain dict; the server itself is not imported
+
+    return sorted(FAULTS)
+
+
+def _percent(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage from 0 to 100")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Options anywhere: `call OP --spec S name=x` works as `call --spec S OP name=x` does."""
+    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser.version = _version() if "--version" in words else ""  # type: ignore[attr-defined]
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "call":
+        stray = [word for word in extra if word.startswith("-") and word != "-"]
+        if not stray:
+            args.arguments += extra
+            extra = []
+    if extra:
+        parser.parse_args(argv)  # reports the unrecognized arguments the usual way and exits 2
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
-    handlers = {
-        "serve": serve,
-        "demo": demo,
-        "ops": ops,
-        "describe": describe,
-        "call": call,
-        "repl": repl,
-        "contract": contract,
-        "completion": completion,
-        "diff": diff_command.run,
-    }
     try:
-        return handlers[args.command](args)
-    except UsageError as exc:
-        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except RequestValidationError as exc:
-        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
-        return 2
+        code = _run(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # the reader went away (`| head`): quiet, like any Unix filter killed by SIGPIPE
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
+    args = parse_args(argv)
+    verbose = args.verbose
+    debug = verbose >= 2 or (verbose == 1 and args.command != "call")
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from ..errors import (
+        ApiError,
+        ConfigurationError,
+        RequestValidationError,
+        SpecError,
+        TalosDynamicError,
+        TransportError,
+    )
+    from . import commands
+
+    def fail(exc: BaseException, code: int) -> int:
+        text = str(exc).replace("pass base_url= to the client", f"pass --base-url URL (or set {ENV_BASE_URL})")
+        print(f"talos-dynamic {args.command}: {text}", file=sys.stderr)
+        return code
+
+    try:
+        return getattr(commands, args.command)(args)
+    except (UsageError, RequestValidationError) as exc:
+        return fail(exc, EXIT_USAGE)
     except ApiError as exc:
-        text = (
-            json.dumps(_error_json(exc), indent=2) if args.command == "call" else f"talos-dynamic {args.command}: {exc}"
-        )
-        print(text, file=sys.stderr)
-        return 1
+        return fail(exc, EXIT_FAILED)
+    except TransportError as exc:
+        return fail(exc, EXIT_UNREACHABLE)
+    except SpecError as exc:
+        return fail(exc, EXIT_SPEC)
+    except ConfigurationError as exc:
+        return fail(exc, EXIT_USAGE)
     except TalosDynamicError as exc:
-        print(f"talos-dynamic {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc, EXIT_FAILED)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
-def _headers(values: list[str]) -> dict[str, str]:
+def client_headers(values: list[str]) -> dict[str, str]:
+    """--header 'Name: value' options as a dict."""
     headers = {}
     for value in values:
         name, sep, text = value.partition(":")
@@ -160,203 +263,6 @@ def _headers(values: list[str]) -> dict[str, str]:
     return headers
 
 
-def _client(args: argparse.Namespace, base_url: str | None = None, token: str | None = None) -> Client:
-    return Client(
-        args.spec, base_url=base_url or args.base_url, token=token or args.token, headers=_headers(args.header)
-    )
-
-
-def find_operation(client: Client, name: str) -> BoundOperation:
-    """An operation by Python name or operationId, any case; a 'did you mean' when there is none."""
-    names = {n.lower(): n for n in client._names}
-    for candidate in (name, snake_case(name)):
-        if candidate.lower() in names:
-            return client.operation(names[candidate.lower()])
-    python_names = {op.__name__.lower(): op.__name__ for op in client.operations}
-    close = difflib.get_close_matches(snake_case(name), list(python_names), n=3)
-    hint = f"; did you mean {', '.join(python_names[c] for c in close)}?" if close else ""
-    raise UsageError(f"no operation {name!r} in {client.spec.source}{hint} (see: talos-dynamic ops)")
-
-
-def _error_json(error: ApiError) -> dict[str, Any]:
-    return {
-        "error": type(error).__name__,
-        "operation": error.operation,
-        "http_status": error.http_status,
-        "status": error.status,
-        "grpc_code": error.grpc_code,
-        "message": error.message,
-        "reason": error.reason,
-        "domain": error.domain,
-        "metadata": error.metadata,
-        "details": error.details,
-    }
-
-
-def serve(args: argparse.Namespace) -> int:
-    from ..server import start_server
-
-    access = (
-        "admin token required: send Authorization: Bearer <the --token value>"
-        if args.token
-        else "no admin token required: admin calls need no Authorization header"
-    )
-    print(f"Local Talos server on http://{args.host}:{args.port} ({access}); Ctrl-C stops it", flush=True)
-    spec_path = BUNDLED_SPECS.get(args.spec) or Path(args.spec)
-    if not spec_path.is_file():
-        raise UsageError(f"--spec {args.spec}: no such file (or name: {', '.join(BUNDLED_SPECS)})")
-    try:
-        start_server(args.host, args.port, args.token or None, background=False, fault=args.fault, spec_path=spec_path)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    return 0
-
-
-def parse_severities(values: list[str]) -> dict[str, str]:
-    """--check NAME=error|warning|off, checked against the known checks."""
-    from ..contract import CHECKS
-    from ..contract.findings import SEVERITIES
-
-    found = {}
-    for value in values:
-        name, _, severity = value.partition("=")
-        if name not in CHECKS or severity not in SEVERITIES:
-            raise UsageError(f"--check {value!r}: expected NAME=error|warning|off with NAME one of {', '.join(CHECKS)}")
-        found[name] = severity
-    return found
-
-
-def contract(args: argparse.Namespace) -> int:
-    from ..contract.runner import run_contract
-
-    options = {
-        "spec": args.spec,
-        "headers": _headers(args.header),
-        "scenario": args.scenario,
-        "tests": args.tests,
-        "report_json": args.report_json,
-        "report_junit": args.report_junit,
-        "baseline": args.baseline,
-        "fail_under": args.fail_under,
-        "max_response_time": args.max_response_time,
-        "severities": parse_severities(args.check),
-    }
-    if not _local_server_wanted(args):
-        if not args.base_url:
-            raise UsageError("--base-url is required with --spec (the server to check)")
-        return run_contract(base_url=args.base_url, token=args.token, **options)
-    from ..server import start_server
-
-    token = new_token()
-    with start_server(token=token) as server:
-        print(f"Started the local Talos server at {server.url}", file=sys.stderr)
-        return run_contract(base_url=server.url, token=token, **options)
-
-
-def _local_server_wanted(args: argparse.Namespace) -> bool:
+def local_server_wanted(args: Any) -> bool:
+    """The bundled spec and no base URL: the command starts the local Talos server for itself."""
     return not args.base_url and args.spec == str(TALOS_SPEC)
-
-
-def demo(args: argparse.Namespace) -> int:
-    if not _local_server_wanted(args):
-        return run_demo(args.base_url, args.token, spec=args.spec)
-    from ..server import start_server
-
-    token = new_token()
-    with start_server(token=token) as server:
-        print(f"Started the local Talos server at {server.url}")
-        code = run_demo(server.url, token, spec=args.spec)
-    print("Stopped the local Talos server")
-    return code
-
-
-def ops(args: argparse.Namespace) -> int:
-    client = _client(args, base_url=args.base_url or "http://127.0.0.1")
-    view = client.find(args.filter) if args.filter else client.operations
-    print("\n".join(op.__name__ for op in view) if args.names else view.table())
-    return 0 if len(view) else 1
-
-
-BASH_COMPLETION = r"""
-_talos_dynamic() {
-    local cur=${COMP_WORDS[COMP_CWORD]} spec=() i
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        [[ ${COMP_WORDS[i]} == --spec ]] && spec=(--spec "${COMP_WORDS[i + 1]}")
-    done
-    if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "serve demo ops describe call repl contract completion diff" -- "$cur"))
-    elif [[ ${COMP_WORDS[1]} == describe || ${COMP_WORDS[1]} == call ]] \
-            && [[ $cur != -* && ${COMP_WORDS[COMP_CWORD - 1]} != --* ]]; then
-        COMPREPLY=($(compgen -W "$(talos-dynamic ops --names "${spec[@]}" 2>/dev/null)" -- "$cur"))
-    fi
-}
-complete -F _talos_dynamic talos-dynamic
-"""
-
-
-def completion(args: argparse.Namespace) -> int:
-    print(BASH_COMPLETION.strip())
-    return 0
-
-
-def describe(args: argparse.Namespace) -> int:
-    client = _client(args, base_url=args.base_url or "http://127.0.0.1")
-    operation = find_operation(client, args.operation)
-    print(f"{operation.__name__}{operation.__signature__}\n")
-    print(operation.__doc__)
-    return 0
-
-
-def call(args: argparse.Namespace) -> int:
-    client = _client(args)
-    operation = find_operation(client, args.operation)
-    kwargs = parse_pairs(operation.arguments, args.arguments)
-    if args.body is not None:
-        kwargs["body"] = read_body(args.body)
-    if args.dry_run:
-        print(operation.prepare(**kwargs).to_curl())
-        return 0
-    result = operation(**kwargs)
-    if isinstance(result, bytes):
-        sys.stdout.buffer.write(result)
-    elif isinstance(result, str):
-        print(result)
-    else:
-        print(json.dumps(result.to_json() if hasattr(result, "to_json") else result, indent=2, ensure_ascii=False))
-    return 0
-
-
-def repl(args: argparse.Namespace) -> int:
-    if not _local_server_wanted(args):
-        return _interact(_client(args))
-    from ..server import start_server
-
-    token = new_token()
-    with start_server(token=token) as server:
-        print(f"Started the local Talos server at {server.url} for this session", file=sys.stderr)
-        return _interact(_client(args, base_url=server.url, token=token))
-
-
-def _interact(client: Client) -> int:
-    namespace = {"client": client}
-    banner = BANNER.format(client=client)
-    if sys.stdin.isatty():
-        try:
-            from IPython import start_ipython
-            from traitlets.config import Config
-        except ImportError:
-            pass
-        else:
-            config = Config()
-            config.TerminalInteractiveShell.banner2 = banner
-            start_ipython(argv=[], user_ns=namespace, config=config)
-            return 0
-        import readline
-        import rlcompleter
-
-        readline.set_completer(rlcompleter.Completer(namespace).complete)
-        readline.parse_and_bind("tab: complete")
-    import code
-
-    code.interact(banner=banner, local=namespace, exitmsg="")
-    return 0

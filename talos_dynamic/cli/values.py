@@ -10,10 +10,7 @@ from typing import Any
 from ..call.arguments import ArgumentTable
 from ..spec.refs import Located, Resolver
 from ..spec.schemas import PY_TYPES, coerce_text, single_type
-
-
-class UsageError(ValueError):
-    """A command-line argument that cannot be used; the message says which and why."""
+from .usage import UsageError
 
 
 def _kind(resolver: Resolver, schema: Located | None) -> tuple[str | None, Located | None]:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigurationError
 from .recorder import ContractRecorder
 from .scenarios import CaseResult
 
@@ -16,13 +17,39 @@ SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 
 
 def load_baseline(path: str | Path | None) -> set[str]:
-    """Finding keys accepted by a baseline: a previous JSON report, or a JSON list of keys."""
+    """Finding keys accepted by a baseline: a previous JSON report, or a JSON list of finding keys.
+
+    Anything else (a missing file, text that is not JSON, an object that is not a report) is a
+    ConfigurationError naming the file: a baseline that silently accepts nothing would hide findings.
+    """
     if not path:
         return set()
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigurationError(f"baseline {path}: cannot be read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise ConfigurationError(f"baseline {path}: not JSON ({exc})") from None
     if isinstance(data, dict):
-        data = [f.get("key") for f in data.get("findings", [])]
-    return {key for key in data if isinstance(key, str)}
+        findings = data.get("findings")
+        if data.get("tool") != "talos-dynamic" or not isinstance(findings, list):
+            raise ConfigurationError(
+                f"baseline {path}: not a talos-dynamic contract report (expected the JSON --report-json wrote, "
+                "or a list of finding keys)"
+            )
+        data = [f.get("key") if isinstance(f, dict) else None for f in findings]
+    if not isinstance(data, list) or not all(isinstance(key, str) and key.count("|") == 4 for key in data):
+        raise ConfigurationError(f"baseline {path}: expected a contract report or a list of finding keys")
+    return set(data)
+
+
+def effective_outcome(case: CaseResult, baseline: set[str]) -> tuple[str, str | None]:
+    """A case fails when its own expectation failed, or when it broke a check at error severity that the
+    baseline does not accept."""
+    new = [f for f in case.findings if f.severity == "error" and f.key not in baseline]
+    if case.outcome == "passed" and new:
+        return "failed", f"{len(new)} contract finding(s) at error severity"
+    return case.outcome, case.message
 
 
 def build_report(
@@ -62,12 +89,7 @@ def build_report(
 
 
 def _case_row(case: CaseResult, baseline: set[str]) -> dict[str, Any]:
-    """A case fails when its own expectation failed, or when it broke a check at error severity that the
-    baseline does not accept."""
-    new = [f for f in case.findings if f.severity == "error" and f.key not in baseline]
-    outcome, message = case.outcome, case.message
-    if outcome == "passed" and new:
-        outcome, message = "failed", f"{len(new)} contract finding(s) at error severity"
+    outcome, message = effective_outcome(case, baseline)
     return {
         "name": case.name,
         "outcome": outcome,
@@ -116,31 +138,42 @@ def write_junit(report: dict[str, Any], path: str | Path, suite: str) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def _finding_line(finding: dict[str, Any]) -> str:
+def _finding_head(finding: dict[str, Any]) -> str:
     return (
         f"[{finding['severity']}] {finding['check']}: {finding['operation']} {finding['method']} "
         f"{finding['url']} -> {finding['status']} {finding['path']}: {finding['message']} "
-        f"(expected {finding['expected']!r}, got {finding['actual']!r})\n    {finding['curl']}"
+        f"(expected {finding['expected']!r}, got {finding['actual']!r})"
     )
 
 
+def _finding_line(finding: dict[str, Any]) -> str:
+    return f"{_finding_head(finding)}\n    {finding['curl']}"
+
+
 def coverage_table(report: dict[str, Any]) -> str:
-    """Operations exercised and the statuses seen for each."""
+    """Operations exercised and the statuses seen for each; each column as wide as its longest cell."""
     coverage = report["coverage"]
+    rows = [("operation", "declared", "seen")] + [
+        (
+            row["operation"],
+            ", ".join(row["statuses_declared"]),
+            ", ".join(f"{code}x{count}" for code, count in row["statuses_seen"].items()) or "-",
+        )
+        for row in coverage["operations"]
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [
         f"Coverage: {coverage['operations_exercised']}/{coverage['operations_total']} operations "
         f"({coverage['operations_percent']}%), {coverage['statuses_exercised']}/{coverage['statuses_declared']} "
-        "declared statuses",
-        f"  {'operation':<40}{'declared':<24}seen",
+        "declared statuses"
     ]
-    for row in coverage["operations"]:
-        seen = ", ".join(f"{code}x{count}" for code, count in row["statuses_seen"].items()) or "-"
-        lines.append(f"  {row['operation']:<40}{', '.join(row['statuses_declared']):<24}{seen}")
+    lines += [f"  {name:<{widths[0]}}  {declared:<{widths[1]}}  {seen}" for name, declared, seen in rows]
     return "\n".join(lines)
 
 
 def findings_text(report: dict[str, Any]) -> str:
-    """Findings by check, then each finding with its curl line."""
+    """Findings by check, then each distinct finding (same key) once, with how often and in which cases it
+    was seen, and the curl line of its first occurrence."""
     findings = report["findings"]
     if not findings:
         return "Findings: none"
@@ -149,7 +182,13 @@ def findings_text(report: dict[str, Any]) -> str:
         "Findings: "
         + ", ".join(f"{check} {c['error']} error(s), {c['warning']} warning(s)" for check, c in sorted(counts.items()))
     ]
+    groups: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
-        mark = " (baselined)" if finding["baselined"] else ""
-        lines.append(f"  {_finding_line(finding)}{mark}")
+        groups.setdefault(finding["key"], []).append(finding)
+    for same in groups.values():
+        first = same[0]
+        mark = " (baselined)" if first["baselined"] else ""
+        cases = list(dict.fromkeys(str(f["case"]) for f in same if f["case"]))
+        seen = f" [seen {len(same)} times{': ' + '; '.join(cases) if cases else ''}]" if len(same) > 1 else ""
+        lines.append(f"  {_finding_head(first)}{mark}{seen}\n    {first['curl']}")
     return "\n".join(lines)

@@ -11,75 +11,103 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..client import Client
-from .findings import ContractConfig
-from .reports import build_report, coverage_table, findings_text, load_baseline, write_json, write_junit
+from ..errors import ConfigurationError
+from .findings import CHECKS, SEVERITIES, ContractConfig
+from .reports import (
+    build_report,
+    coverage_table,
+    effective_outcome,
+    findings_text,
+    load_baseline,
+    write_json,
+    write_junit,
+)
 from .scenarios import SCENARIOS, CaseResult, run_scenario
+
+PLUGIN = "talos_dynamic.contract.pytest_plugin"
 
 
 class Progress:
-    """A progress bar on a terminal, plain lines otherwise."""
+    """A rich progress bar on a terminal, plain lines otherwise. A step's outcome is the one the report
+    gives it: a step whose answers broke a check at error severity (not baselined) is FAILED here too."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, baseline: set[str]) -> None:
         self.stream = stream
-        self.tty = stream.isatty()
+        self.baseline = baseline
+        self.bar: Any = None
+        if stream.isatty():
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(console=Console(file=stream), transient=True)
+            self.task = self.bar.add_task("contract", total=None)
+            self.bar.start()
 
     def __call__(self, index: int, total: int, result: CaseResult) -> None:
-        if self.tty:
-            filled = int(30 * index / total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {index}/{total} {result.name[:40]:<40}")
+        outcome, message = effective_outcome(result, self.baseline)
+        line = f"{outcome.upper():<7} {result.name} ({result.seconds * 1000:.0f} ms)" + (
+            f": {message}" if message and outcome != "passed" else ""
+        )
+        if self.bar is not None:
+            self.bar.update(self.task, total=total, completed=index, description=result.name)
+            self.bar.console.print(line, highlight=False, markup=False)
             if index == total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(
-                f"{result.outcome.upper():<7} {result.name} ({result.seconds * 1000:.0f} ms)"
-                + (f": {result.message}" if result.message and result.outcome != "passed" else "")
-                + "\n"
-            )
+                self.bar.stop()
+            return
+        self.stream.write(line + "\n")
         self.stream.flush()
 
 
 def run_contract(
     *,
     spec: str,
-    base_url: str,
+    base_url: str | None,
     token: str | None,
     headers: dict[str, str],
     scenario: str | None,
     tests: str | None,
     report_json: str | None,
     report_junit: str | None,
-    baseline: str | None,
+    baseline: set[str] | str | None,
     fail_under: float | None,
     max_response_time: float | None,
     severities: dict[str, str] | None = None,
     out: TextIO = sys.stdout,
 ) -> int:
     """Run, report, and return the exit code: 1 when a case failed, an error-severity finding is not in the
-    baseline, or operation coverage is under fail_under; else 0."""
+    baseline, or operation coverage is under fail_under; else 0. `base_url=None` uses the spec's servers;
+    `baseline` is a set of finding keys or the path of a previous report. With `tests`, pytest prints the
+    coverage and findings (once); else they are printed here."""
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    accepted = load_baseline(baseline)
+    accepted = baseline if isinstance(baseline, set) else load_baseline(baseline)
+    for name, severity in (severities or {}).items():
+        if name not in CHECKS or severity not in SEVERITIES:
+            raise ConfigurationError(
+                f"check {name}={severity}: expected one of {', '.join(CHECKS)} = error|warning|off"
+            )
     if tests:
-        report = _run_pytest(spec, base_url, token, headers, tests, max_response_time, report_junit, severities or {})
-        report = _rebaseline(report, accepted)
+        report = _run_pytest(
+            spec, base_url, token, headers, tests, max_response_time, report_junit, severities or {}, accepted
+        )
     else:
         config = ContractConfig(severities=severities or {}, max_response_time=max_response_time)
         with Client(spec, base_url=base_url, token=token, headers=headers, contract=config) as client:
-            cases = run_scenario(client, SCENARIOS[scenario or "talos-lifecycle"], Progress(out))
+            cases = run_scenario(client, SCENARIOS[scenario or "talos-lifecycle"], Progress(out, accepted))
             report = build_report(
                 client.contract,
                 cases,
                 spec_source=client.spec.source,
                 title=str(client.spec.info.get("title", "")),
-                base_url=base_url,
+                base_url=base_url or "the spec's servers",
                 started=started,
                 seconds=time.perf_counter() - clock,
                 baseline=accepted,
             )
         if report_junit:
             write_junit(report, report_junit, scenario or "talos-lifecycle")
+        out.write(coverage_table(report) + "\n" + findings_text(report) + "\n")
     if report_json:
         write_json(report, report_json)
-    out.write(coverage_table(report) + "\n" + findings_text(report) + "\n")
     summary = report["summary"]
     percent = report["coverage"]["operations_percent"]
     problems = []
@@ -95,20 +123,27 @@ def run_contract(
 
 def _run_pytest(
     spec: str,
-    base_url: str,
+    base_url: str | None,
     token: str | None,
     headers: dict[str, str],
     tests: str,
     max_response_time: float | None,
     report_junit: str | None,
     severities: dict[str, str],
+    baseline: set[str],
 ) -> dict[str, Any]:
     import pytest
 
     with tempfile.TemporaryDirectory() as folder:
-        json_path = Path(folder) / "contract.json"
-        # the plugin is loaded through its pytest11 entry point
-        args = [tests, "--spec", spec, "--base-url", base_url, "--contract-report-json", str(json_path), "-q"]
+        json_path, baseline_path = Path(folder) / "contract.json", Path(folder) / "baseline.json"
+        baseline_path.write_text(json.dumps(sorted(baseline)), encoding="utf-8")
+        # an install of an older version declared the plugin as the pytest11 entry point "talos_dynamic":
+        # blocking that name keeps the module from being registered twice
+        args = [tests, "-p", "no:talos_dynamic", "-p", PLUGIN, "--spec", spec, "--contract-report-json", str(json_path)]
+        args.append("-q")
+        args += ["--contract-baseline", str(baseline_path), "-p", "no:cacheprovider"]
+        if base_url:
+            args += ["--base-url", base_url]
         if token:
             args += ["--token", token]
         for name, value in headers.items():
@@ -123,21 +158,3 @@ def _run_pytest(
         if not json_path.exists():
             raise SystemExit(f"pytest exited with {code} before writing the contract report")
         return json.loads(json_path.read_text(encoding="utf-8"))
-
-
-def _rebaseline(report: dict[str, Any], accepted: set[str]) -> dict[str, Any]:
-    for finding in report["findings"]:
-        finding["baselined"] = finding["key"] in accepted
-    for case in report["cases"]:
-        new = [
-            f
-            for f in report["findings"]
-            if f["case"] == case["name"] and f["severity"] == "error" and not f["baselined"]
-        ]
-        if case["outcome"] == "failed" and case["message"] and "contract finding" in case["message"] and not new:
-            case["outcome"], case["message"] = "passed", None
-    report["summary"]["cases_failed"] = sum(1 for c in report["cases"] if c["outcome"] == "failed")
-    report["summary"]["new_errors"] = sum(
-        1 for f in report["findings"] if f["severity"] == "error" and not f["baselined"]
-    )
-    return report

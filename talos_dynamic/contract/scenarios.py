@@ -1,4 +1,5 @@
-"""Scenarios: ordered steps a real user makes. The built-in one walks a Talos key through its whole life."""
+"""Scenarios: ordered steps a real user makes. The built-in one walks a Talos key through its whole life and
+calls every operation of the Talos spec at least once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..call.arguments import ArgumentTable
 from ..client import AsyncBoundOperation, AsyncClient, BoundOperation, Client
 from ..errors import BadRequest, NotFound
 
@@ -77,6 +79,20 @@ def step_list_and_page(client: Client, state: dict[str, Any]) -> None:
 
 def _active(result: Any) -> bool:
     return bool(result.get("is_active", result.get("is_valid")))
+
+
+def step_update(client: Client, state: dict[str, Any]) -> None:
+    update = operation(client, "admin_update_issued_api_key")
+    spec_operation = next(op for op in client.spec.operations if op.python_name == "admin_update_issued_api_key")
+    path_name = next(
+        name
+        for name, argument in ArgumentTable(spec_operation).by_name.items()
+        if argument.parameter is not None and argument.parameter.location == "path"
+    )
+    updated = update(**{path_name: state["key_id"]}, name="contract-lifecycle-renamed", update_mask="name")
+    assert updated.name == "contract-lifecycle-renamed", f"update did not rename the key: {updated.get('name')!r}"
+    key = operation(client, "admin_get_issued_api_key")(key_id=state["key_id"])
+    assert key.name == "contract-lifecycle-renamed", "the update is not visible to get"
 
 
 def step_verify(client: Client, state: dict[str, Any]) -> None:
@@ -159,6 +175,7 @@ TALOS_LIFECYCLE: list[tuple[str, Step]] = [
     ("issue", step_issue),
     ("get", step_get),
     ("list and page through", step_list_and_page),
+    ("update the name (update_mask)", step_update),
     ("verify", step_verify),
     ("batch verify", step_batch_verify),
     ("derive a JWT and check it against GetJWKS", step_derive_jwt),

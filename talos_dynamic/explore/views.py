@@ -8,10 +8,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import BoundOperation
 
-COLUMNS = (("python name", 30), ("operationId", 26), ("method", 6), ("path", 40), ("tag", 18), ("summary", 36))
+COLUMNS = (
+    ("python name", "python_name"),
+    ("operationId", "operation_id"),
+    ("method", "method"),
+    ("path", "path"),
+    ("tag", "tag"),
+    ("summary", "summary"),
+)
+SUMMARY_WIDTH = 60  # summaries longer than this end in "…"; names, paths and tags are never cut
 
 
-def _cell(text: str, width: int) -> str:
+def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -54,22 +62,56 @@ class OperationsView(Sequence["BoundOperation"]):
 
     def find(self, text: str) -> OperationsView:
         """Operations whose name, operationId, path, tags or summary contain `text` (any case)."""
-        needle = text.lower()
+        return self.filter(text=text)
+
+    def filter(
+        self,
+        text: str | None = None,
+        *,
+        tags: Sequence[str] = (),
+        methods: Sequence[str] = (),
+        path: str | None = None,
+    ) -> OperationsView:
+        """Operations matching every criterion given: `text` in a name, path, tag or summary (any case), one
+        of `tags` (any case), one of `methods`, a path starting with `path`."""
+        needle = (text or "").lower()
+        wanted_tags = {tag.lower() for tag in tags}
+        wanted_methods = {method.upper() for method in methods}
         found = [
             op
             for op, row in zip(self._operations, self.rows(), strict=True)
-            if any(needle in value.lower() for value in row.values())
+            if (not needle or any(needle in value.lower() for value in row.values()))
+            and (not wanted_tags or wanted_tags & {tag.lower() for tag in op.operation.tags})
+            and (not wanted_methods or op.operation.method in wanted_methods)
+            and (path is None or op.operation.path.startswith(path))
         ]
-        return OperationsView(found, f"operations matching {text!r}")
+        criteria = [f"matching {text!r}"] if text else []
+        criteria += [f"tagged {', '.join(tags)}"] if tags else []
+        criteria += [f"{'/'.join(sorted(wanted_methods))}"] if methods else []
+        criteria += [f"under {path}"] if path else []
+        return OperationsView(found, " ".join(["operations", *criteria]))
+
+    @property
+    def label(self) -> str:
+        """What the view holds, e.g. "operations matching 'verify'"."""
+        return self._label
 
     def table(self) -> str:
-        """The operations as a plain-text table."""
-        rows = self.rows()
-        header = "  ".join(name.ljust(width) for name, width in COLUMNS).rstrip()
-        lines = [f"{len(rows)} {self._label}", header]
-        for row in rows:
-            cells = [row["python_name"], row["operation_id"], row["method"], row["path"], row["tag"], row["summary"]]
-            lines.append("  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, COLUMNS, strict=True)).rstrip())
+        """The operations as a plain-text table, each column as wide as its longest cell (nothing is cut but a
+        summary past SUMMARY_WIDTH characters)."""
+        rows = [
+            {
+                **row,
+                "summary": row["summary"]
+                if len(row["summary"]) <= SUMMARY_WIDTH
+                else row["summary"][: SUMMARY_WIDTH - 1] + "…",
+            }
+            for row in self.rows()
+        ]
+        widths = [max([len(title)] + [len(row[key]) for row in rows]) for title, key in COLUMNS]
+        lines = [f"{len(rows)} {self._label}"]
+        for cells in [[title for title, _ in COLUMNS], *([row[key] for _, key in COLUMNS] for row in rows)]:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
