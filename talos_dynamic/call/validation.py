@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from typing import Any
-
-import referencing
-import referencing.jsonschema
-from jsonschema.exceptions import ValidationError
-from jsonschema.validators import extend
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30Validator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-from openapi_schema_validator import _keywords as oas_keywords
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError, Violation
 from ..logs import logger
@@ -28,7 +15,12 @@ from ..spec.refs import Located
 from .convert import wire_problems
 from .deref import Dereferencer, NeedsRegistry
 
+if TYPE_CHECKING:  # jsonschema, referencing and openapi-schema-validator load on the first validation
+    import referencing
+    from jsonschema.exceptions import ValidationError
+
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
+ACCESS_RULES = ("readOnly", "writeOnly")
 
 _unusable_patterns: set[str] = set()
 
@@ -46,26 +38,42 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
             logger.warning("pattern %.60r cannot be checked by Python's re; it is skipped", pattern)
         return
     if found is None:
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _with_pattern(cls: Any, **validators: Any) -> Any:
-    return extend(cls, validators={"pattern": _pattern, **validators})
+@functools.cache
+def validator_classes(is_31: bool) -> tuple[dict[str, Any], Any]:
+    """The validator class for each direction (and for parameters), and the format checker, of one OpenAPI
+    version; built on first use so that importing the package loads no JSON Schema library."""
+    from jsonschema.validators import extend
+    from openapi_schema_validator import (
+        OAS30ReadValidator,
+        OAS30Validator,
+        OAS30WriteValidator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+    from openapi_schema_validator import _keywords as oas_keywords
 
+    def with_pattern(cls: Any, **validators: Any) -> Any:
+        return extend(cls, validators={"pattern": _pattern, **validators})
 
-# OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and writeOnly
-# (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
-OAS31WriteValidator = _with_pattern(
-    OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly
-)
-OAS31ReadValidator = _with_pattern(
-    OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly
-)
-OAS31AnyValidator = _with_pattern(OAS31Validator)
-OAS30WriteValidator = _with_pattern(OAS30WriteValidator)
-OAS30ReadValidator = _with_pattern(OAS30ReadValidator)
-OAS30AnyValidator = _with_pattern(OAS30Validator)
-ACCESS_RULES = ("readOnly", "writeOnly")
+    if is_31:
+        # OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and
+        # writeOnly (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
+        write = with_pattern(OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly)
+        read = with_pattern(OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly)
+        return {REQUEST: write, RESPONSE: read, PARAMETER: with_pattern(OAS31Validator)}, oas31_format_checker
+    # readOnly/writeOnly speak of properties: a parameter is checked without either rule
+    classes = {
+        REQUEST: with_pattern(OAS30WriteValidator),
+        RESPONSE: with_pattern(OAS30ReadValidator),
+        PARAMETER: with_pattern(OAS30Validator),
+    }
+    return classes, oas30_format_checker
 
 
 class SchemaValidators:
@@ -85,6 +93,8 @@ class SchemaValidators:
         self._dereferencer = Dereferencer(spec.resolver, refs_have_siblings=spec.is_31)
 
     def _specification(self) -> referencing.Specification:
+        import referencing.jsonschema
+
         if self.spec.is_31:
             return referencing.jsonschema.DRAFT202012
         return referencing.jsonschema.DRAFT4
@@ -92,6 +102,8 @@ class SchemaValidators:
     def _current_registry(self) -> referencing.Registry:
         documents = self.spec.store.documents
         if self._registry is None or self._registry_size != len(documents):
+            import referencing
+
             specification = self._specification()
             self._registry = referencing.Registry(retrieve=self._retrieve).with_resources(
                 (uri, specification.create_resource(doc)) for uri, doc in documents.items()
@@ -100,6 +112,8 @@ class SchemaValidators:
         return self._registry
 
     def _retrieve(self, uri: str) -> referencing.Resource:
+        import referencing.exceptions
+
         try:
             with self._lock:  # loading a document writes to the store, which registries read under the lock
                 return self._specification().create_resource(self.spec.store.get(uri))
@@ -142,13 +156,8 @@ class SchemaValidators:
         # a schema the validator cannot use (required: true, minLength: "5", type: foo, an allOf that includes
         # itself) is a SpecError naming its pointer, not a crash mid-validation
         self._dereferencer.check(schema)
-        if self.spec.is_31:
-            cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31AnyValidator)
-            formats = oas31_format_checker
-        else:
-            # readOnly/writeOnly speak of properties: a parameter is checked without either rule
-            cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30AnyValidator)
-            formats = oas30_format_checker
+        classes, formats = validator_classes(self.spec.is_31)
+        cls = classes.get(direction, classes[PARAMETER])
         inlined = self.inlined(schema)
         if inlined is None:  # $id, $dynamicRef...: validated through the registry's real URI resolution
             return cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
@@ -175,6 +184,8 @@ class SchemaValidators:
         unsendable = wire_problems(value)
         if unsendable:
             return [Violation(location, json_path(root, parts), rule, text) for parts, rule, text in unsendable]
+        import referencing.exceptions
+
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
         except referencing.exceptions.Unresolvable as exc:
