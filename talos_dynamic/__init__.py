@@ -11,6 +11,7 @@ from .call.prepare import PreparedRequest
 from .call.results import HttpInfo, Result, ResultList, StreamResult
 from .call.retries import RetryPolicy
 from .call.transports import AsyncTransport, MockTransport, RequestsTransport, Response, Transport
+from .call.urllib3_transport import Urllib3Transport
 from .client import AsyncBoundOperation, AsyncClient, BoundOperation, Client, PreparedCall
 from .errors import (
     ApiError,
@@ -76,6 +77,7 @@ __all__ = [
     "Response",
     "RetryPolicy",
     "Transport",
+    "Urllib3Transport",
     "AmbiguousOperationError",
     "ApiError",
     "BadRequest",

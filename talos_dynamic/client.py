@@ -32,6 +32,7 @@ from .call.prepare import PreparedRequest
 from .call.retries import RetryPolicy, retry_policy
 from .call.server_urls import check_base_url
 from .call.transports import MAX_BODY_BYTES, RequestsTransport, Response
+from .call.urllib3_transport import Urllib3Transport
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
 from .explore.binding import AmbiguousOperationError, bind_names
@@ -249,23 +250,23 @@ class Client(BaseClient):
     before they are sent (`request_validation="strict"` by default: nothing is sent when a rule is
     broken) and responses after (`response_validation="warn"` by default: violations are logged and kept
     on `result.http.violations`; "strict" raises ResponseValidationError; "off" skips the checks).
-    `transport=` replaces the HTTP layer (RequestsTransport on `session=` by default, HttpxTransport, or
-    MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...], "response": [...]}`
-    are called with each PreparedRequest and each Response. With `contract=True` (or a ContractConfig /
-    ContractRecorder) every response goes through the contract checks, recorded on `client.contract`.
-    Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own folder or URL
-    prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more; `ref_loader=` (a
-    callable uri -> document) supplies referenced documents itself; `spec_limits=` (a SpecLimits or a dict)
-    changes the size, nesting and YAML-alias limits; `session=` credentials reach only the spec's origin.
-    One client may be shared by many threads.
+    `transport=` replaces the HTTP layer (Urllib3Transport by default, RequestsTransport on `session=`,
+    HttpxTransport, or MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...],
+    "response": [...]}` are called with each PreparedRequest and each Response. With `contract=True` (or a
+    ContractConfig / ContractRecorder) every response goes through the contract checks, recorded on
+    `client.contract`. Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own
+    folder or URL prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more;
+    `ref_loader=` (a callable uri -> document) supplies referenced documents itself; `spec_limits=` (a
+    SpecLimits or a dict) changes the size, nesting and YAML-alias limits; `session=` credentials reach only the
+    spec's origin. One client may be shared by many threads.
     """
 
     def __init__(self, source: str | Path | dict[str, Any], **options: Any) -> None:
         transport = options.get("transport")
         if transport is None:
-            transport = RequestsTransport(
-                options.get("session"), max_body_bytes=options.get("max_response_bytes", MAX_BODY_BYTES)
-            )
+            limit = options.get("max_response_bytes", MAX_BODY_BYTES)
+            session = options.get("session")
+            transport = Urllib3Transport(limit) if session is None else RequestsTransport(session, max_body_bytes=limit)
         sync_sender(transport)
         self.transport = transport
         super().__init__(source, **options)
