@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError, Violation
@@ -14,6 +15,7 @@ from ..spec.model import Spec
 from ..spec.refs import Located
 from .convert import wire_problems
 from .deref import Dereferencer, NeedsRegistry
+from .fast_validation import compile_fast
 
 if TYPE_CHECKING:  # jsonschema, referencing and openapi-schema-validator load on the first validation
     import referencing
@@ -121,19 +123,47 @@ class SchemaValidators:
             raise referencing.exceptions.NoSuchResource(ref=uri) from exc
 
     def validator(self, schema: Located, direction: str) -> Any:
-        """The compiled validator for a schema; requests ignore readOnly, responses writeOnly (3.0).
+        """The compiled jsonschema validator for a schema; requests ignore readOnly, responses writeOnly (3.0).
 
         The schema's $refs are inlined first, so validating never looks a reference up; a 3.1 schema
         that needs real URI resolution ($id, $dynamicRef) is validated through a referencing registry.
         """
+        entry = self._entry(schema, direction)
+        if entry.slow is None:
+            with self._lock:
+                if entry.slow is None:
+                    entry.slow = self._compile(schema, direction)
+        return entry.slow
+
+    def _entry(self, schema: Located, direction: str) -> _Compiled:
+        """The schema's validators for one direction: the fast path is compiled at once, jsonschema's when an
+        answer needs the detailed violations."""
         key = (schema.ref, direction)
         found = self._cache.get(key)
         if found is None:
             with self._lock:
                 found = self._cache.get(key)
                 if found is None:
-                    found = self._cache[key] = self._compile(schema, direction)
+                    found = _Compiled(self._compile_fast(schema, direction))
+                    self._cache[key] = found
         return found
+
+    def _compile_fast(self, schema: Located, direction: str) -> Callable[[Any], bool] | None:
+        self._dereferencer.check(schema)  # a schema no validator can use is a SpecError, fast path or not
+        inlined = self.inlined(schema)
+        if inlined is None:
+            return None
+
+        def target(uri: str) -> Any:
+            try:
+                return self._dereferencer.inline(self.spec.resolver.lookup(uri, schema))
+            except (SpecError, NeedsRegistry):
+                return None
+
+        def format_checker() -> Any:
+            return validator_classes(self.spec.is_31)[1]
+
+        return compile_fast(inlined, direction, self.spec.is_31, format_checker, target)
 
     def inlined(self, schema: Located | None) -> Any:
         """The schema with its $refs inlined (for conversion hints); None when it needs a registry."""
@@ -178,12 +208,19 @@ class SchemaValidators:
         """Every violation of `value` against `schema`, as Violations with JSON paths under `root`."""
         if schema is None:
             return []
-        validator = self.validator(schema, direction)
+        fast = self._entry(schema, direction).fast
+        # a parsed JSON answer can hold no value the fast validator could not read (a cycle, a Python object,
+        # a depth past read.MAX_DEPTH): it goes to the fast path first
+        if fast is not None and direction == RESPONSE and _fast_valid(fast, value):
+            return []
         # a value no JSON can carry (a lone surrogate, an int too long to write, one nested past MAX_DEPTH or
         # containing itself) is named as such; the schema validator, and the messages, never see it
         unsendable = wire_problems(value)
         if unsendable:
             return [Violation(location, json_path(root, parts), rule, text) for parts, rule, text in unsendable]
+        if fast is not None and direction != RESPONSE and _fast_valid(fast, value):
+            return []
+        validator = self.validator(schema, direction)
         import referencing.exceptions
 
         try:
@@ -202,6 +239,25 @@ class SchemaValidators:
             for error in errors
             if not (error.validator in ACCESS_RULES and not error.absolute_path)
         ]
+
+
+class _Compiled:
+    """One schema's validators for one direction: the fast path (None when it has none) and jsonschema's."""
+
+    __slots__ = ("fast", "slow")
+
+    def __init__(self, fast: Callable[[Any], bool] | None) -> None:
+        self.fast = fast
+        self.slow: Any = None
+
+
+def _fast_valid(fast: Callable[[Any], bool], value: Any) -> bool:
+    """The fast path's verdict; a value it cannot read (a lone surrogate, a type it does not know) is left to
+    the slow path."""
+    try:
+        return fast(value)
+    except Exception:
+        return False
 
 
 def json_path(root: str, parts: Any) -> str:
