@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 import http.cookiejar
 import os
+import re
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import urllib3
 from urllib3 import exceptions as u3
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 CHUNK = 65536
 POOLS, POOL_SIZE = 10, 10  # requests' HTTPAdapter defaults
+MAX_ROUTES = 64
+_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)(.*)", re.DOTALL)
 
 
 def ca_bundle() -> str:
@@ -61,26 +64,43 @@ class Urllib3Transport:
         self.max_body_bytes = max_body_bytes
         self._proxies = dict(urllib.request.getproxies() if proxies is None else proxies)
         self._tls = tls_options(verify)
-        self._direct = _watched(urllib3.PoolManager(num_pools=POOLS, maxsize=POOL_SIZE, **self._tls))
         self._through: dict[str, urllib3.PoolManager] = {}  # proxy URL -> its manager
-        self._routes: dict[str, urllib3.PoolManager] = {}  # origin -> the manager that reaches it
+        self._routes: dict[str, Any] = {}  # origin -> its connection pool, or the proxy manager that reaches it
+        self._lock = threading.Lock()
         self.cookies = http.cookiejar.CookieJar()
 
-    def _route(self, url: str) -> urllib3.PoolManager:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        manager = self._routes.get(origin)
+    def _route(self, url: str) -> tuple[Any, str]:
+        """What sends to the URL's origin, and the URL to give it: a pool of the origin's own connections and
+        the path (the proxy decision, pool and TLS settings are made once per origin), or a proxy manager
+        and the whole URL."""
+        found = _ORIGIN.match(url)
+        if found is None:
+            raise u3.LocationValueError(url)
+        origin, target = found.group(1), found.group(2)
+        route = self._routes.get(origin)
+        if route is None:
+            with self._lock:
+                route = self._routes.get(origin) or self._new_route(origin)
+                if len(self._routes) >= MAX_ROUTES:  # a client sent to many origins (redirects): start afresh
+                    self.close()
+                self._routes[origin] = route
+        if isinstance(route, urllib3.PoolManager):
+            return route, url
+        return route, target if target.startswith("/") else "/" + target
+
+    def _new_route(self, origin: str) -> Any:
+        parts = urllib3.util.parse_url(origin)
+        if parts.scheme not in ("http", "https") or not parts.host:
+            raise u3.URLSchemeUnknown(parts.scheme or "")
+        proxy = self._proxy_for(parts.scheme, parts.netloc or "")
+        if proxy is None:
+            pool = WatchedHTTPSPool if parts.scheme == "https" else WatchedHTTPPool
+            options = self._tls if parts.scheme == "https" else {}
+            return pool(parts.host, parts.port, maxsize=POOL_SIZE, **options)
+        manager = self._through.get(proxy)
         if manager is None:
-            proxy = self._proxy_for(parts.scheme, parts.netloc)
-            if proxy is None:
-                manager = self._direct
-            else:
-                manager = self._through.get(proxy)
-                if manager is None:
-                    manager = self._through[proxy] = _watched(
-                        urllib3.ProxyManager(proxy, num_pools=POOLS, maxsize=POOL_SIZE, **self._tls)
-                    )
-            self._routes[origin] = manager
+            manager = urllib3.ProxyManager(proxy, num_pools=POOLS, maxsize=POOL_SIZE, **self._tls)
+            manager = self._through[proxy] = _watched(manager)
         return manager
 
     def _proxy_for(self, scheme: str, netloc: str) -> str | None:
@@ -129,9 +149,10 @@ class Urllib3Transport:
         if len(self.cookies) and not any(name.lower() == "cookie" for name in headers):
             headers = self._with_cookies(request)
         try:
-            raw = self._route(request.url).urlopen(
+            opener, target = self._route(request.url)
+            raw = opener.urlopen(
                 request.method,
-                request.url,
+                target,
                 body=request.body,
                 headers=headers,
                 redirect=False,
@@ -184,9 +205,9 @@ class Urllib3Transport:
             _release(raw)
 
     def close(self) -> None:
-        self._direct.clear()
-        for manager in self._through.values():
-            manager.clear()
+        routes, self._routes = list(self._routes.values()), {}
+        for route in routes:
+            route.clear() if isinstance(route, urllib3.PoolManager) else route.close()
 
 
 def tls_options(verify: bool | str) -> dict[str, Any]:
