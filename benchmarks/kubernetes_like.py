@@ -195,7 +195,7 @@ def build(seed: int = 1) -> dict[str, Any]:
             "parameters": [namespace, name_param],
         }
         paths[f"{base}/{{name}}/status"] = {
-            "get": op("get", "readNamespaced", f"{kind}Status"),
+            "get": op("get", "readNamespacedStatus", f"{kind}Status"),
             "put": op("put", "replaceNamespacedStatus", kind, body=kind),
             "patch": op("patch", "patchNamespacedStatus", kind, body="Patch"),
             "parameters": [namespace, name_param],
