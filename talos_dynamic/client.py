@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
@@ -36,10 +36,6 @@ from .call.urllib3_transport import Urllib3Transport
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
 from .explore.binding import AmbiguousOperationError, bind_names
-from .explore.docs import build_docstring
-from .explore.enums import EnumNamespace
-from .explore.models import ModelNamespace
-from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
 from .logs import log_request, log_response
 from .spec.documents import SpecLimits
@@ -47,6 +43,10 @@ from .spec.model import Spec
 from .spec.naming import snake_case
 from .spec.operations import Operation
 from .spec.refs import AllowRefs
+
+if TYPE_CHECKING:
+    from .explore.enums import EnumNamespace
+    from .explore.models import ModelNamespace
 
 DEFAULT_TIMEOUT = 30.0
 Hook = Callable[..., Any]
@@ -217,6 +217,8 @@ class BaseClient:
     @cached_property
     def models(self) -> ModelNamespace:
         """A checked constructor per component schema: client.models.IssueAPIKeyRequest(actor_id="u")."""
+        from .explore.models import ModelNamespace  # loaded on first use, like the docs and signatures
+
         return ModelNamespace(self.spec, self._validators, self.enums)
 
     def __dir__(self) -> list[str]:
@@ -225,6 +227,8 @@ class BaseClient:
     @cached_property
     def enums(self) -> EnumNamespace:
         """Enum classes for the spec's enum schemas: client.enums.RevocationReason.REVOCATION_REASON_..."""
+        from .explore.enums import EnumNamespace
+
         return EnumNamespace(self.spec)
 
     @property
@@ -361,10 +365,14 @@ class BoundOperation:
     @cached_property
     def __signature__(self) -> inspect.Signature:
         """Keyword-only arguments with types and defaults, built from the spec on first use."""
+        from .explore.signatures import build_signature
+
         return build_signature(self.arguments, self._client.enums, self.operation.python_name)
 
     @cached_property
     def _docstring(self) -> str:
+        from .explore.docs import build_docstring
+
         return build_docstring(self.arguments, self.operation.python_name)
 
     @property

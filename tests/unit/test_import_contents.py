@@ -28,6 +28,9 @@ HEAVY = (
     "talos_dynamic.server",
     "talos_dynamic.cli",
     "talos_dynamic.call.httpx_transports",
+    "talos_dynamic.explore.docs",
+    "talos_dynamic.explore.signatures",
+    "talos_dynamic.explore.models",
 )
 
 
