@@ -19,6 +19,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import urllib3
 from urllib3 import exceptions as u3
@@ -92,23 +93,28 @@ class Urllib3Transport:
         parts = urllib3.util.parse_url(origin)
         if parts.scheme not in ("http", "https") or not parts.host:
             raise u3.URLSchemeUnknown(parts.scheme or "")
-        proxy = self._proxy_for(parts.scheme, parts.netloc or "")
+        proxy = self._proxy_for(origin, parts.scheme)
         if proxy is None:
             pool = WatchedHTTPSPool if parts.scheme == "https" else WatchedHTTPPool
             options = self._tls if parts.scheme == "https" else {}
             return pool(parts.host, parts.port, maxsize=POOL_SIZE, **options)
         manager = self._through.get(proxy)
         if manager is None:
-            manager = urllib3.ProxyManager(proxy, num_pools=POOLS, maxsize=POOL_SIZE, **self._tls)
+            login = urllib3.util.parse_url(proxy).auth  # user:password in the proxy URL, as requests sends it
+            headers = urllib3.make_headers(proxy_basic_auth=unquote(login)) if login else None
+            manager = urllib3.ProxyManager(
+                proxy, num_pools=POOLS, maxsize=POOL_SIZE, proxy_headers=headers, **self._tls
+            )
             manager = self._through[proxy] = _watched(manager)
         return manager
 
-    def _proxy_for(self, scheme: str, netloc: str) -> str | None:
+    def _proxy_for(self, origin: str, scheme: str) -> str | None:
+        """The proxy for an origin as requests chooses it: the scheme's (else ALL_PROXY), unless NO_PROXY
+        (host names, domains, IP addresses and CIDR blocks) names the host."""
+        from requests.utils import should_bypass_proxies
+
         proxy = self._proxies.get(scheme) or self._proxies.get("all")
-        if not proxy:
-            return None
-        host = netloc.rsplit("@", 1)[-1]
-        if "no" in self._proxies and urllib.request.proxy_bypass_environment(host, self._proxies):
+        if not proxy or should_bypass_proxies(origin, no_proxy=self._proxies.get("no", "")):
             return None
         return proxy if "://" in proxy else f"http://{proxy}"
 

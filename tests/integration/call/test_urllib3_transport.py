@@ -102,3 +102,19 @@ def test_a_stream_left_unread_does_not_spoil_the_next_call(canned, tmp_path):
     with client.get_blob(_stream=True) as stream:
         stream.save(tmp_path / "blob")
     assert (tmp_path / "blob").stat().st_size == 200_000 and client.get_thing().id == "t1"
+
+
+def test_no_proxy_takes_cidr_blocks_as_requests_does(canned, clean_env):
+    canned.answer("/thing", 200, OK)
+    clean_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    clean_env.setenv("NO_PROXY", "10.0.0.0/8,127.0.0.0/8")
+    assert Client(api(), base_url=canned.url, retries=0).get_thing().id == "t1"
+
+
+def test_credentials_in_the_proxy_url_go_to_the_proxy(canned, clean_env):
+    canned.answer("/thing", 200, OK)
+    clean_env.setenv("HTTP_PROXY", canned.url.replace("http://", "http://proxy-user:p%40ss@"))
+    with pytest.raises(ApiError):
+        Client(api(), base_url="http://api.example.invalid", retries=0).get_thing()
+    headers = {name.lower(): value for name, value in canned.requests[-1]["headers"].items()}
+    assert headers["proxy-authorization"] == "Basic cHJveHktdXNlcjpwQHNz"  # proxy-user:p@ss
