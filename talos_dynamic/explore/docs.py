@@ -64,6 +64,7 @@ def _fill(line: str, indent: str) -> str:
     return fill(line, "", indent, break_on_hyphens=False, break_long_words=False)
 
 
+@functools.lru_cache(maxsize=16384)  # the same lines recur across operations (shared parameters, errors)
 def fill(text: str, first: str, rest: str, **options: bool) -> str:
     """textwrap.fill at WIDTH, without its cost for the common text that fits on one line as it is."""
     if len(first) + len(text) <= WIDTH and text.strip() and not _SPECIAL_SPACE.search(text):
@@ -202,12 +203,18 @@ def _responses_section(table: ArgumentTable) -> list[str]:
         lines.append(text)
         if not status.startswith(("1", "2", "3")):
             errors.append(status)
-    classes = ", ".join(f"{code} {cls.__name__}" for code, cls in list(ERRORS_BY_STATUS.items())[:6])
-    text = f"Any 4xx/5xx answer raises an ApiError subclass ({classes}, ...) carrying the decoded error body."
+    text = ERRORS_TEXT
     if errors:
         text += " Declared error answers: " + ", ".join(errors) + "."
-    lines += ["", "Errors", "------", textwrap.fill(text, WIDTH)]
+    lines += ["", "Errors", "------", fill(text, "", "")]
     return lines
+
+
+ERRORS_TEXT = (
+    "Any 4xx/5xx answer raises an ApiError subclass ("
+    + ", ".join(f"{code} {cls.__name__}" for code, cls in list(ERRORS_BY_STATUS.items())[:6])
+    + ", ...) carrying the decoded error body."
+)
 
 
 def skeleton_arguments(table: ArgumentTable) -> dict[str, Any]:
