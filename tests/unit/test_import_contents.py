@@ -67,3 +67,18 @@ def test_building_a_client_and_preparing_loads_no_json_schema_library_before_val
         "c.admin_get_issued_api_key.prepare(key_id='k1', _validate='off')"
     )
     assert not {"jsonschema", "referencing", "openapi_core", "pydantic", "httpx"} & loaded
+
+
+def test_a_valid_call_validated_both_ways_loads_no_jsonschema():
+    loaded = loaded_after(
+        "from talos_dynamic import Client, MockTransport, Response\n"
+        "from talos_dynamic.bundled import TALOS_SPEC\n"
+        "key = {'key_id': 'k', 'actor_id': 'a', 'name': 'n', 'scopes': ['read'], 'status': 'KEY_STATUS_ACTIVE',\n"
+        "       'create_time': '2026-01-01T00:00:00Z', 'update_time': '2026-01-01T00:00:00Z'}\n"
+        "answer = Response(200, json={'issued_api_key': key, 'secret': 'sk_x'})\n"
+        "c = Client(TALOS_SPEC, base_url='http://x', transport=MockTransport(lambda r: answer),\n"
+        "           response_validation='strict')\n"
+        "assert c.admin_issue_api_key(actor_id='a', scopes=['read'], ttl='720h').secret == 'sk_x'"
+    )
+    assert "jsonschema_rs" in loaded  # the fast path checked both
+    assert not {"jsonschema", "referencing", "openapi_schema_validator", "openapi_core"} & loaded
