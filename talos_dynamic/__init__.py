@@ -1,15 +1,19 @@
-"""talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it."""
+"""talos_dynamic: a runtime-dynamic OpenAPI client. Load a spec when the program runs and call it.
+
+Importing the package loads no JSON Schema library, openapi-core, httpx, nor the contract, server or CLI
+packages: each is imported where it is first used (see LAZY for the names exported that way).
+"""
+
+from typing import Any
 
 from . import errors
 from .bundled import TALOS_SPEC
-from .call.httpx_transports import AsyncHttpxTransport, HttpxTransport
 from .call.prepare import PreparedRequest
 from .call.results import HttpInfo, Result, ResultList, StreamResult
 from .call.retries import RetryPolicy
 from .call.transports import AsyncTransport, MockTransport, RequestsTransport, Response, Transport
-from .changes import diff
+from .call.urllib3_transport import Urllib3Transport
 from .client import AsyncBoundOperation, AsyncClient, BoundOperation, Client, PreparedCall
-from .contract import ContractConfig, ContractRecorder, Finding
 from .errors import (
     ApiError,
     BadRequest,
@@ -37,6 +41,32 @@ from .talos_client import TalosClient
 
 __version__ = "0.1.0"
 
+# public names whose modules load on first access: name -> module
+LAZY = {
+    "AsyncHttpxTransport": "talos_dynamic.call.httpx_transports",
+    "HttpxTransport": "talos_dynamic.call.httpx_transports",
+    "ContractConfig": "talos_dynamic.contract",
+    "ContractRecorder": "talos_dynamic.contract",
+    "Finding": "talos_dynamic.contract",
+    "diff": "talos_dynamic.changes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'talos_dynamic' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(LAZY))
+
+
 __all__ = [
     "TALOS_SPEC",
     "TalosClient",
@@ -52,6 +82,7 @@ __all__ = [
     "Response",
     "RetryPolicy",
     "Transport",
+    "Urllib3Transport",
     "AmbiguousOperationError",
     "ApiError",
     "BadRequest",

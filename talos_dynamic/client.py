@@ -37,13 +37,10 @@ from .call.prepare import PreparedRequest
 from .call.retries import RetryPolicy, retry_policy
 from .call.server_urls import check_base_url
 from .call.transports import MAX_BODY_BYTES, RequestsTransport, Response
+from .call.urllib3_transport import Urllib3Transport
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
 from .explore.binding import AmbiguousOperationError
-from .explore.docs import build_docstring
-from .explore.enums import EnumNamespace
-from .explore.models import ModelNamespace
-from .explore.signatures import build_signature
 from .explore.views import OperationsView, TagGroup
 from .json_depth import MAX_JSON_DEPTH
 from .logs import log_request, log_response
@@ -56,6 +53,8 @@ from .spec.refs import AllowRefs
 
 if TYPE_CHECKING:
     from .contract.recorder import ContractRecorder
+    from .explore.enums import EnumNamespace
+    from .explore.models import ModelNamespace
 
 DEFAULT_TIMEOUT = 30.0
 logger = logging.getLogger("talos_dynamic")
@@ -356,10 +355,11 @@ class Client(BaseClient):
     before they are sent (`request_validation="strict"` by default: nothing is sent when a rule is
     broken) and responses after (`response_validation="warn"` by default: violations are logged and kept
     on `result.http.violations`; "strict" raises ResponseValidationError; "off" skips the checks).
-    `transport=` replaces the HTTP layer (RequestsTransport on `session=` by default, HttpxTransport, or
-    MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...], "response": [...]}`
-    are called with each PreparedRequest and each Response. With `contract=True` (or a ContractConfig /
-    ContractRecorder) every response goes through the contract checks, recorded on `client.contract`.
+    `transport=` replaces the HTTP layer (Urllib3Transport by default, RequestsTransport on `session=`,
+    HttpxTransport, or MockTransport for tests); `retries=` sets the retry policy; `hooks={"request": [...],
+    "response": [...]}` are called with each PreparedRequest and each Response. With `contract=True` (or a
+    ContractConfig / ContractRecorder) every response goes through the contract checks, recorded on
+    `client.contract`.
     Loading the spec is bounded and sandboxed (see Spec): its $refs stay in the spec's own folder or URL
     prefix unless `allow_refs=` (True, or a list of folders and URL prefixes) allows more; `ref_loader=` (a
     callable uri -> document) supplies referenced documents itself; `spec_limits=` (a SpecLimits or a dict)
@@ -372,9 +372,9 @@ class Client(BaseClient):
     def __init__(self, source: str | Path | dict[str, Any], **options: Any) -> None:
         transport = options.get("transport")
         if transport is None:
-            transport = RequestsTransport(
-                options.get("session"), max_body_bytes=options.get("max_response_bytes", MAX_BODY_BYTES)
-            )
+            limit = options.get("max_response_bytes", MAX_BODY_BYTES)
+            session = options.get("session")
+            transport = Urllib3Transport(limit) if session is None else RequestsTransport(session, max_body_bytes=limit)
         sync_sender(transport)
         self.transport = transport
         super().__init__(source, **options)
@@ -503,10 +503,14 @@ class BoundOperation:
     @cached_property
     def __signature__(self) -> inspect.Signature:
         """Keyword-only arguments with types and defaults, built from the spec on first use."""
+        from .explore.signatures import build_signature  # loaded on first use
+
         return build_signature(self.arguments, self._binding.enums, self.operation.python_name)
 
     @cached_property
     def _docstring(self) -> str:
+        from .explore.docs import build_docstring
+
         text = build_docstring(self.arguments, self.operation.python_name)
         if self.paging is not None:  # before the example call, which stays the last line
             name = self.operation.python_name

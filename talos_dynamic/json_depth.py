@@ -30,12 +30,18 @@ def loads_bounded(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
 
 
 def deeper_than(value: Any, limit: int) -> bool:
-    """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            if depth > limit:
-                return True
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    """Whether a parsed JSON value nests deeper than `limit` (checked level by level, without recursion; only
+    objects and arrays are visited)."""
+    level = [value] if type(value) in _CONTAINERS else []
+    depth = 1
+    while level:
+        if depth > limit:
+            return True
+        below = []
+        for node in level:
+            below += [child for child in (node.values() if type(node) is dict else node) if type(child) in _CONTAINERS]
+        level, depth = below, depth + 1
     return False
+
+
+_CONTAINERS = (dict, list)  # what json.loads builds

@@ -17,19 +17,21 @@ import threading
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
 
 from .call.pipeline import CallSettings
 from .call.validation import SchemaValidators
 from .errors import SpecError, TalosDynamicError
 from .explore.binding import bind_names
-from .explore.enums import EnumNamespace
-from .explore.models import ModelNamespace
 from .spec.documents import parse_text
 from .spec.model import Spec
+
+if TYPE_CHECKING:
+    import requests
+
+    from .explore.enums import EnumNamespace
+    from .explore.models import ModelNamespace
 
 logger = logging.getLogger("talos_dynamic")
 
@@ -58,10 +60,14 @@ class SpecBinding:
 
     @cached_property
     def enums(self) -> EnumNamespace:
+        from .explore.enums import EnumNamespace  # loaded on first use, like the docs and signatures
+
         return EnumNamespace(self.spec)
 
     @cached_property
     def models(self) -> ModelNamespace:
+        from .explore.models import ModelNamespace
+
         return ModelNamespace(self.spec, self.validators, self.enums)
 
 
@@ -130,6 +136,8 @@ class SourceWatch:
             headers["If-None-Match"] = self.etag
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
+        import requests  # only a URL's reload check needs it
+
         session = self.session or requests.Session()
         try:
             with session.get(

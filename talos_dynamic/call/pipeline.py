@@ -7,7 +7,6 @@ the client while a call runs.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import time
@@ -290,6 +289,8 @@ async def _asend(
             raise
         if response is not None:
             await response.aclose()
+        import asyncio  # imported by the async path only
+
         await asyncio.sleep(wait)
 
 

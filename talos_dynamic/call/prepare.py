@@ -3,7 +3,6 @@ that value, serialize that same value. The body's media type is chosen once, her
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import shlex
@@ -123,6 +122,8 @@ def bind_arguments(table: ArgumentTable, kwargs: dict[str, Any], validators: Sch
     for key, value in kwargs.items():
         argument = arguments.get(key)
         if argument is None:
+            import difflib  # only for the 'did you mean' of an unknown argument
+
             close = difflib.get_close_matches(key, [*arguments, "body", "content_type"], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             accepted = ", ".join(sorted(arguments)) or "none"

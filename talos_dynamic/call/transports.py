@@ -13,11 +13,9 @@ import inspect
 import json as jsonlib
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlencode, urlsplit
-
-from requests.structures import CaseInsensitiveDict
 
 from ..errors import TransportError
 from .deadlines import WATCHDOG
@@ -30,6 +28,45 @@ if TYPE_CHECKING:
 
 MAX_BODY_BYTES = 100 * 2**20
 _URL_TAIL = re.compile(r"\?\S*")
+
+
+class Headers(MutableMapping[str, str]):
+    """Response headers: a mapping whose names compare without regard to case (each keeps the case it came
+    in); a name sent several times holds its values joined with ", ", as the transports give them."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self._items: dict[str, tuple[str, str]] = {}
+        if data:
+            for name in data:
+                self._items[name.lower()] = (name, data[name])
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self._items[name.lower()] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __delitem__(self, name: str) -> None:
+        del self._items[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return {k: v for k, (_, v) in self._items.items()} == {str(k).lower(): v for k, v in other.items()}
+
+    def copy(self) -> Headers:
+        return Headers(self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 class Response:
@@ -58,7 +95,7 @@ class Response:
         close: Callable[[], Any] | None = None,
     ) -> None:
         self.status_code = status_code
-        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(headers or {})
+        self.headers = Headers(headers)
         if json is not None:
             content = jsonlib.dumps(json).encode()
             self.headers.setdefault("Content-Type", "application/json")
@@ -199,6 +236,7 @@ class RequestsTransport:
 
     def _prepared(self, request: PreparedRequest) -> requests.PreparedRequest:
         import requests
+        from requests.structures import CaseInsensitiveDict
 
         session = self.session
         prepared = requests.PreparedRequest()
@@ -207,7 +245,7 @@ class RequestsTransport:
         if session.params:
             joiner = "&" if urlsplit(request.url).query else "?"
             prepared.url += joiner + urlencode(session.params, doseq=True)
-        headers = CaseInsensitiveDict(request.headers)
+        headers = CaseInsensitiveDict(request.headers)  # requests' own, for its PreparedRequest
         for name, value in session.headers.items():
             if name not in headers and self._defaults.get(name) != value:
                 headers[name] = value

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from typing import Any
-
-import referencing
-import referencing.jsonschema
-from jsonschema.exceptions import ValidationError
-from jsonschema.validators import extend
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30Validator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-from openapi_schema_validator import _keywords as oas_keywords
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError, Violation
 from ..logs import logger
@@ -27,8 +15,14 @@ from ..spec.model import Spec
 from ..spec.refs import Located
 from .convert import MAX_DEPTH, wire_problems
 from .deref import Dereferencer, NeedsRegistry
+from .fast_validation import compile_fast
+
+if TYPE_CHECKING:  # jsonschema, referencing and openapi-schema-validator load on the first validation
+    import referencing
+    from jsonschema.exceptions import ValidationError
 
 REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
+ACCESS_RULES = ("readOnly", "writeOnly")
 
 _unusable_patterns: set[str] = set()
 
@@ -46,35 +40,58 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
             logger.warning("pattern %.60r cannot be checked by Python's re; it is skipped", pattern)
         return
     if found is None:
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _type_30(validator: Any, data_type: Any, instance: Any, schema: Any) -> Any:
+def _type_30(oas_keywords: Any, ValidationError: Any) -> Any:
     """openapi-schema-validator's OpenAPI 3.0 `type`, except that an unexpected null is one error, not two
     ("None for not nullable" and "None is not of type ...")."""
-    if instance is None and schema.get("nullable") is not True:
-        yield ValidationError(f"None is not of type {data_type!r}")
-        return
-    yield from oas_keywords.type(validator, data_type, instance, schema)
+
+    def type_30(validator: Any, data_type: Any, instance: Any, schema: Any) -> Any:
+        if instance is None and schema.get("nullable") is not True:
+            yield ValidationError(f"None is not of type {data_type!r}")
+            return
+        yield from oas_keywords.type(validator, data_type, instance, schema)
+
+    return type_30
 
 
-def _with_pattern(cls: Any, **validators: Any) -> Any:
-    return extend(cls, validators={"pattern": _pattern, **validators})
+@functools.cache
+def validator_classes(is_31: bool) -> tuple[dict[str, Any], Any]:
+    """The validator class for each direction (and for parameters), and the format checker, of one OpenAPI
+    version; built on first use so that importing the package loads no JSON Schema library."""
+    from jsonschema.validators import extend
+    from openapi_schema_validator import (
+        OAS30ReadValidator,
+        OAS30Validator,
+        OAS30WriteValidator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+    from openapi_schema_validator import _keywords as oas_keywords
 
+    def with_pattern(cls: Any, **validators: Any) -> Any:
+        return extend(cls, validators={"pattern": _pattern, **validators})
 
-# OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and writeOnly
-# (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
-OAS31WriteValidator = _with_pattern(
-    OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly
-)
-OAS31ReadValidator = _with_pattern(
-    OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly
-)
-OAS31AnyValidator = _with_pattern(OAS31Validator)
-OAS30WriteValidator = _with_pattern(OAS30WriteValidator, type=_type_30)
-OAS30ReadValidator = _with_pattern(OAS30ReadValidator, type=_type_30)
-OAS30AnyValidator = _with_pattern(OAS30Validator, type=_type_30)
-ACCESS_RULES = ("readOnly", "writeOnly")
+    if is_31:
+        # OpenAPI 3.1 has the same rules as 3.0 for readOnly (not required, not allowed in requests) and
+        # writeOnly (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
+        write = with_pattern(OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly)
+        read = with_pattern(OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly)
+        return {REQUEST: write, RESPONSE: read, PARAMETER: with_pattern(OAS31Validator)}, oas31_format_checker
+    # readOnly/writeOnly speak of properties: a parameter is checked without either rule
+    from jsonschema.exceptions import ValidationError
+
+    type_30 = _type_30(oas_keywords, ValidationError)
+    classes = {
+        REQUEST: with_pattern(OAS30WriteValidator, type=type_30),
+        RESPONSE: with_pattern(OAS30ReadValidator, type=type_30),
+        PARAMETER: with_pattern(OAS30Validator, type=type_30),
+    }
+    return classes, oas30_format_checker
 
 
 class SchemaValidators:
@@ -94,6 +111,8 @@ class SchemaValidators:
         self._dereferencer = Dereferencer(spec.resolver, refs_have_siblings=spec.is_31)
 
     def _specification(self) -> referencing.Specification:
+        import referencing.jsonschema
+
         if self.spec.is_31:
             return referencing.jsonschema.DRAFT202012
         return referencing.jsonschema.DRAFT4
@@ -101,6 +120,8 @@ class SchemaValidators:
     def _current_registry(self) -> referencing.Registry:
         documents = self.spec.store.documents
         if self._registry is None or self._registry_size != len(documents):
+            import referencing
+
             specification = self._specification()
             self._registry = referencing.Registry(retrieve=self._retrieve).with_resources(
                 (uri, specification.create_resource(doc)) for uri, doc in documents.items()
@@ -109,6 +130,8 @@ class SchemaValidators:
         return self._registry
 
     def _retrieve(self, uri: str) -> referencing.Resource:
+        import referencing.exceptions
+
         try:
             with self._lock:  # loading a document writes to the store, which registries read under the lock
                 return self._specification().create_resource(self.spec.store.get(uri))
@@ -116,19 +139,47 @@ class SchemaValidators:
             raise referencing.exceptions.NoSuchResource(ref=uri) from exc
 
     def validator(self, schema: Located, direction: str) -> Any:
-        """The compiled validator for a schema; requests ignore readOnly, responses writeOnly (3.0).
+        """The compiled jsonschema validator for a schema; requests ignore readOnly, responses writeOnly (3.0).
 
         The schema's $refs are inlined first, so validating never looks a reference up; a 3.1 schema
         that needs real URI resolution ($id, $dynamicRef) is validated through a referencing registry.
         """
+        entry = self._entry(schema, direction)
+        if entry.slow is None:
+            with self._lock:
+                if entry.slow is None:
+                    entry.slow = self._compile(schema, direction)
+        return entry.slow
+
+    def _entry(self, schema: Located, direction: str) -> _Compiled:
+        """The schema's validators for one direction: the fast path is compiled at once, jsonschema's when an
+        answer needs the detailed violations."""
         key = (schema.ref, direction)
         found = self._cache.get(key)
         if found is None:
             with self._lock:
                 found = self._cache.get(key)
                 if found is None:
-                    found = self._cache[key] = self._compile(schema, direction)
+                    found = _Compiled(self._compile_fast(schema, direction))
+                    self._cache[key] = found
         return found
+
+    def _compile_fast(self, schema: Located, direction: str) -> Callable[[Any], bool] | None:
+        self._dereferencer.check(schema)  # a schema no validator can use is a SpecError, fast path or not
+        inlined = self.inlined(schema)
+        if inlined is None:
+            return None
+
+        def target(uri: str) -> Any:
+            try:
+                return self._dereferencer.inline(self.spec.resolver.lookup(uri, schema))
+            except (SpecError, NeedsRegistry):
+                return None
+
+        def format_checker() -> Any:
+            return validator_classes(self.spec.is_31)[1]
+
+        return compile_fast(inlined, direction, self.spec.is_31, format_checker, target)
 
     def inlined(self, schema: Located | None) -> Any:
         """The schema with its $refs inlined (for conversion hints); None when it needs a registry."""
@@ -151,13 +202,8 @@ class SchemaValidators:
         # a schema the validator cannot use (required: true, minLength: "5", type: foo, an allOf that includes
         # itself) is a SpecError naming its pointer, not a crash mid-validation
         self._dereferencer.check(schema)
-        if self.spec.is_31:
-            cls = {REQUEST: OAS31WriteValidator, RESPONSE: OAS31ReadValidator}.get(direction, OAS31AnyValidator)
-            formats = oas31_format_checker
-        else:
-            # readOnly/writeOnly speak of properties: a parameter is checked without either rule
-            cls = {REQUEST: OAS30WriteValidator, RESPONSE: OAS30ReadValidator}.get(direction, OAS30AnyValidator)
-            formats = oas30_format_checker
+        classes, formats = validator_classes(self.spec.is_31)
+        cls = classes.get(direction, classes[PARAMETER])
         inlined = self.inlined(schema)
         if inlined is None:  # $id, $dynamicRef...: validated through the registry's real URI resolution
             return cls({"$ref": schema.ref}, registry=self._current_registry(), format_checker=formats)
@@ -180,12 +226,21 @@ class SchemaValidators:
         nested deeper than `max_depth` levels is one violation, never walked."""
         if schema is None:
             return []
-        validator = self.validator(schema, direction)
+        fast = self._entry(schema, direction).fast
+        # a parsed JSON answer can hold no value the fast validator could not read (a cycle, a Python object,
+        # a depth past read.MAX_DEPTH): it goes to the fast path first
+        if fast is not None and direction == RESPONSE and _fast_valid(fast, value):
+            return []
         # a value no JSON can carry (a lone surrogate, an int too long to write, one nested past max_depth or
         # containing itself) is named as such; the schema validator, and the messages, never see it
         unsendable = wire_problems(value, max_depth=max_depth)
         if unsendable:
             return [Violation(location, json_path(root, parts), rule, text) for parts, rule, text in unsendable]
+        if fast is not None and direction != RESPONSE and _fast_valid(fast, value):
+            return []
+        validator = self.validator(schema, direction)
+        import referencing.exceptions
+
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
         except referencing.exceptions.Unresolvable as exc:
@@ -202,6 +257,25 @@ class SchemaValidators:
             for error in errors
             if not (error.validator in ACCESS_RULES and not error.absolute_path)
         ]
+
+
+class _Compiled:
+    """One schema's validators for one direction: the fast path (None when it has none) and jsonschema's."""
+
+    __slots__ = ("fast", "slow")
+
+    def __init__(self, fast: Callable[[Any], bool] | None) -> None:
+        self.fast = fast
+        self.slow: Any = None
+
+
+def _fast_valid(fast: Callable[[Any], bool], value: Any) -> bool:
+    """The fast path's verdict; a value it cannot read (a lone surrogate, a type it does not know) is left to
+    the slow path."""
+    try:
+        return fast(value)
+    except Exception:
+        return False
 
 
 def json_path(root: str, parts: Any) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
+import weakref
 from typing import Any
 
 from ..call.arguments import Argument, ArgumentTable
@@ -30,6 +32,7 @@ CONSTRAINTS = (
 )
 
 
+@functools.lru_cache(maxsize=8192)  # descriptions repeat across operations (shared parameters, schemas)
 def plain_text(markdown: str) -> str:
     """Markdown made readable as plain text: links as 'text (url)', emphasis and HTML tags dropped."""
     text = re.sub(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)", r"\1 (\2)", markdown)
@@ -41,6 +44,7 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def _wrap(text: str, indent: str = "    ") -> str:
     blocks = []
     for paragraph in plain_text(text).split("\n\n"):
@@ -52,12 +56,23 @@ def _wrap(text: str, indent: str = "    ") -> str:
         ):
             blocks.append("\n".join(indent + line for line in lines))
         else:
-            blocks.append(textwrap.fill(" ".join(lines), WIDTH, initial_indent=indent, subsequent_indent=indent))
+            blocks.append(fill(" ".join(lines), indent, indent))
     return "\n\n".join(blocks)
 
 
 def _fill(line: str, indent: str) -> str:
-    return textwrap.fill(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+    return fill(line, "", indent, break_on_hyphens=False, break_long_words=False)
+
+
+@functools.lru_cache(maxsize=16384)  # the same lines recur across operations (shared parameters, errors)
+def fill(text: str, first: str, rest: str, **options: bool) -> str:
+    """textwrap.fill at WIDTH, without its cost for the common text that fits on one line as it is."""
+    if len(first) + len(text) <= WIDTH and text.strip() and not _SPECIAL_SPACE.search(text):
+        return first + text.rstrip(" ")
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest, **options)
+
+
+_SPECIAL_SPACE = re.compile(r"[\t\n\r\x0b\x0c]")
 
 
 def constraints(resolver: Resolver, schema: Located | None) -> list[str]:
@@ -86,10 +101,24 @@ def _schema_description(resolver: Resolver, schema: Located | None) -> str:
     return str(value.get("description") or value.get("title") or "")
 
 
+def _type_name(resolver: Resolver, schema: Located | None) -> str:
+    """describe_type, once per schema and spec: the same parameters and schemas recur across operations."""
+    if schema is None:
+        return describe_type(resolver, schema)
+    names = _TYPE_NAMES.setdefault(resolver, {})
+    found = names.get(schema.ref)
+    if found is None:
+        found = names[schema.ref] = describe_type(resolver, schema)
+    return found
+
+
+_TYPE_NAMES: weakref.WeakKeyDictionary[Resolver, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def _argument_line(table: ArgumentTable, argument: Argument) -> list[str]:
     resolver = table.resolver
     param = argument.parameter
-    facts = [describe_type(resolver, argument.schema)]
+    facts = [_type_name(resolver, argument.schema)]
     facts.append(
         f"{param.location} parameter {param.name!r}"
         if param and argument.python_name != param.name
@@ -135,7 +164,7 @@ def _body_section(table: ArgumentTable) -> list[str]:
         + (": fields marked 'body= only' share a name with a parameter." if len(flattened) < len(properties) else ".")
     )
     for prop, schema_node in properties.items():
-        facts = [describe_type(resolver, schema_node), "required" if prop in required else "optional"]
+        facts = [_type_name(resolver, schema_node), "required" if prop in required else "optional"]
         facts += constraints(resolver, schema_node)
         if prop not in flattened:
             facts.append("body= only")
@@ -163,7 +192,7 @@ def _responses_section(table: ArgumentTable) -> list[str]:
     errors = []
     for status, response in responses.items():
         kinds = [
-            describe_type(resolver, m.schema) if m.schema is not None and media_kind(m.name) == "json" else m.name
+            _type_name(resolver, m.schema) if m.schema is not None and media_kind(m.name) == "json" else m.name
             for m in response.content.values()
         ]
         what = ", ".join(dict.fromkeys(kinds)) or "no body"
@@ -174,12 +203,18 @@ def _responses_section(table: ArgumentTable) -> list[str]:
         lines.append(text)
         if not status.startswith(("1", "2", "3")):
             errors.append(status)
-    classes = ", ".join(f"{code} {cls.__name__}" for code, cls in list(ERRORS_BY_STATUS.items())[:6])
-    text = f"Any 4xx/5xx answer raises an ApiError subclass ({classes}, ...) carrying the decoded error body."
+    text = ERRORS_TEXT
     if errors:
         text += " Declared error answers: " + ", ".join(errors) + "."
-    lines += ["", "Errors", "------", textwrap.fill(text, WIDTH)]
+    lines += ["", "Errors", "------", fill(text, "", "")]
     return lines
+
+
+ERRORS_TEXT = (
+    "Any 4xx/5xx answer raises an ApiError subclass ("
+    + ", ".join(f"{code} {cls.__name__}" for code, cls in list(ERRORS_BY_STATUS.items())[:6])
+    + ", ...) carrying the decoded error body."
+)
 
 
 def skeleton_arguments(table: ArgumentTable, optional: bool = False) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import socket
 import threading
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +26,32 @@ _REFUSALS = {
 }
 
 
+READ_AHEAD = 1024 * 1024 + 1  # request bodies up to this size are read before the app runs (keep-alive)
+IDLE_SECONDS = 60  # a kept-alive connection with no request for this long is closed
+NO_BODY = (204, 304)
+
+
 class _BadRequestTarget(Exception):
     """The request target cannot be read as a URL."""
 
 
 class _Handler(WSGIRequestHandler):
-    """Speaks HTTP/1.1 (werkzeug still closes each connection after its answer); every refusal is JSON."""
+    """Speaks HTTP/1.1 with keep-alive: a request whose body has a Content-Length (up to READ_AHEAD bytes)
+    is read whole before the app runs, so the connection is at the next request line when the answer is
+    sent, and it stays open. A chunked or larger body takes werkzeug's own path, which closes the
+    connection after the answer. Every refusal is JSON."""
 
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # headers and body: no Nagle wait
+        self.server.open_connections.add(self.connection)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self.server.open_connections.discard(self.connection)  # type: ignore[attr-defined]
+        super().finish()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A refusal from http.server itself (414, 431, 400, 505) as a google.rpc.Status, not an HTML page."""
@@ -59,6 +81,66 @@ class _Handler(WSGIRequestHandler):
             raise _BadRequestTarget() from exc
 
     def run_wsgi(self) -> None:
+        length = self.headers.get("Content-Length")
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        if chunked or (length is not None and not (length.isdigit() and int(length) <= READ_AHEAD)):
+            self._run_closing()
+            return
+        if self.headers.get("Expect", "").lower().strip() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = self.rfile.read(int(length)) if length else b""
+        if length and len(body) < int(length):  # the client went away mid-body
+            self.close_connection = True
+            return
+        try:
+            environ = self.make_environ()
+        except _BadRequestTarget:
+            self.send_error(400)
+            return
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            status, headers, payload = self._answer(environ)
+        except Exception:  # the app failed: a JSON 500, logged, and the connection closed
+            self.log_error("Error on request:\n%s", traceback.format_exc())
+            self.send_error(500)
+            return
+        self._write(status, headers, payload)
+
+    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Run the app; its status, headers and whole body."""
+        started: list[Any] = []
+        chunks: list[bytes] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [status, headers]
+            return chunks.append
+
+        result = self.server.app(environ, start_response)  # type: ignore[attr-defined]
+        try:
+            chunks.extend(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return started[0], started[1], b"".join(chunks)
+
+    def _write(self, status: str, headers: list[tuple[str, str]], payload: bytes) -> None:
+        code_text, _, reason = status.partition(" ")
+        code = int(code_text)
+        self.send_response(code, reason)
+        names = set()
+        for name, value in headers:
+            self.send_header(name, value)
+            names.add(name.lower())
+        if "content-length" not in names and code not in NO_BODY and code >= 200:
+            self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection and "connection" not in names:  # the client asked to close (or HTTP/1.0)
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and payload:
+            self.wfile.write(payload)
+
+    def _run_closing(self) -> None:
+        """werkzeug's own handling (a chunked or large body), which closes the connection after the answer."""
         try:
             super().run_wsgi()
         except _BadRequestTarget:
@@ -83,9 +165,12 @@ class LocalServer:
         return f"http://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving and free the port."""
+        """Stop serving, close the kept-alive connections and free the port."""
         self._server.shutdown()
         self._server.server_close()
+        for connection in list(self._server.open_connections):  # type: ignore[attr-defined]
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -109,6 +194,7 @@ def start_server(
     """Start a local server (port 0 picks a free one). With background=False, serve until interrupted."""
     app = TalosApp(token=token, spec_path=spec_path, fault=fault)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else _Handler)
+    server.open_connections = set()  # type: ignore[attr-defined]
     if not background:
         handle = LocalServer(server, app, None)
         try:
