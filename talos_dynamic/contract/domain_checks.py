@@ -38,6 +38,7 @@ def expectation_findings(
 ) -> list[Finding]:
     """Findings for an answer that did not do what the case expected.
 
+    A finding's rule is the one the request broke (for negative cases), so each keeps its own key.
     `checked_already` says the response checks ran on it (they did not for a request to a method the
     path does not declare, so a 5xx is reported here).
     """
@@ -47,7 +48,8 @@ def expectation_findings(
         check, rule = EXPECTATIONS[expect]
         wanted = {"rejected": "4xx", "gone": "404 or 410", "unauthorized": "401 or 403"}[expect]
         detail = f" ({broken_rule})" if broken_rule else ""
-        raw.append((check, Violation("status", "$", check, f"answered {status}{detail}: {rule}", status, wanted)))
+        violation = Violation("status", "$", broken_rule or check, f"answered {status}{detail}: {rule}", status, wanted)
+        raw.append((check, violation))
     if not checked_already and status >= 500:
         raw.append(("not_a_server_error", Violation("status", "$", "5xx", f"server error {status}", status, "< 500")))
     findings = []

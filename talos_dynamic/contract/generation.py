@@ -131,11 +131,12 @@ def generate(
 
 
 def smallest_per_key(findings: list[Finding]) -> list[Finding]:
-    """One finding per key, the one whose request is the shortest (the shrunk reproduction), in first-seen order."""
+    """One finding per key, in first-seen order, with the shortest request (at equal length the later one:
+    shrinking only moves to simpler requests)."""
     best: dict[str, Finding] = {}
     for finding in findings:
         kept = best.get(finding.key)
-        if kept is None or len(finding.curl) < len(kept.curl):
+        if kept is None or len(finding.curl) <= len(kept.curl):
             best[finding.key] = finding
     return list(best.values())
 
@@ -224,8 +225,9 @@ class _Runner:
         return negative_cases(self.client, operation, self.arguments[operation.name], self.base(operation))
 
     def _chain(self, chain: Any, problems: list[str]) -> None:
-        result = run_chain(self.sender, chain, self.base)
-        self.budget.sent += len(result.outcomes)
+        before = self.sender.sent
+        result = run_chain(self.sender, chain, self.base, lambda: self.sender.sent - before < self.budget.left())
+        self.budget.sent += self.sender.sent - before
         statuses = [o.status for o in result.outcomes]
         self.chains.append(
             {

@@ -112,7 +112,7 @@ def _broken_values(schema: dict[str, Any], text_on_wire: bool) -> Iterator[tuple
     """(rule, value) pairs that each break one rule of the schema."""
     kind = schema.get("type")
     kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
-    if len(kinds) == 1 and not (text_on_wire and kinds[0] == "string"):
+    if len(kinds) == 1 and not (text_on_wire and kinds[0] == "string") and "enum" not in schema:
         wrong = WRONG_TYPE.get(kinds[0])
         if wrong is not None and not (text_on_wire and isinstance(wrong, int)):
             yield "wrong type", wrong

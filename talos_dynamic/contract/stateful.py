@@ -320,12 +320,21 @@ class ChainResult:
     stopped: str | None = None
 
 
-def run_chain(sender: CaseSender, chain: Chain, base: Callable[[Operation], dict[str, Any]]) -> ChainResult:
-    """Run the steps in order (each from a valid base call, with the values earlier answers gave), then
-    delete what the chain created and did not delete. A step that got no 2xx stops the steps that need it."""
+def run_chain(
+    sender: CaseSender,
+    chain: Chain,
+    base: Callable[[Operation], dict[str, Any]],
+    allowed: Callable[[], bool] = lambda: True,
+) -> ChainResult:
+    """Run the steps in order (each from a valid base call, with the values earlier answers gave), while
+    `allowed()` (the budget) says so, then delete what the chain created and did not delete (cleanup is not
+    held to the budget). A step that got no 2xx stops the steps that need it."""
     result = ChainResult(chain)
     state: dict[str, Any] = {"exchanges": []}
     for step in chain.steps:
+        if not allowed():
+            result.stopped = "the budget ran out"
+            break
         kwargs = dict(base(step.operation))
         try:
             for name, source in step.bind.items():
