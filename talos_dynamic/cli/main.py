@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=error|warning|off",
         help="set one check's severity (repeatable)",
     )
+    from ..contract.generation import add_generate_options
+
+    add_generate_options(contract, which)
     return parser
 
 
@@ -212,7 +215,9 @@ def parse_severities(values: list[str]) -> dict[str, str]:
 
 
 def contract(args: argparse.Namespace) -> int:
-    from ..contract.runner import run_contract
+    from ..contract.generation import runner_for
+
+    run_contract = runner_for(args)
 
     options = {
         "spec": args.spec,
