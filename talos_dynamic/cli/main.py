@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=error|warning|off",
         help="set one check's severity (repeatable)",
     )
-    from ..contract.generation import add_generate_options
+    from ..contract.generate_options import add_generate_options
 
     add_generate_options(contract, which)
     return parser
@@ -215,7 +215,7 @@ def parse_severities(values: list[str]) -> dict[str, str]:
 
 
 def contract(args: argparse.Namespace) -> int:
-    from ..contract.generation import runner_for
+    from ..contract.generate_options import runner_for
 
     run_contract = runner_for(args)
 
