@@ -71,6 +71,11 @@ class GenerationRun:
     phases: tuple[str, ...]
     chains: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings at error severity."""
+        return [f for f in self.findings if f.severity == "error"]
+
     def summary(self) -> dict[str, Any]:
         """The run's settings and counts, for the JSON report's `generation` entry."""
         return {
@@ -185,7 +190,7 @@ class _Runner:
         same_phase = len([u for u in units_left if u[0] == phase])
         share = self.budget.share(same_phase if phase == "positive" else len(units_left))
         recorder = self.sender.recorder
-        recorder.case = name
+        outer, recorder.case = recorder.case, name
         started = time.perf_counter()
         problems: list[str] = []
         try:
@@ -197,7 +202,7 @@ class _Runner:
                 cases = {"examples": self._examples, "auth": self._auth, "negative": self._negative}[phase](item)
                 self._send_all(cases, share, problems)
         finally:
-            recorder.case = None
+            recorder.case = outer  # a pytest test's own name, when generate() runs inside one
         message = "; ".join(dict.fromkeys(problems))[:500] or None
         failed = any(p.startswith("TransportError") for p in problems)
         return CaseResult(name, "failed" if failed else "passed", time.perf_counter() - started, message)

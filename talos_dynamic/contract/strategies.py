@@ -142,7 +142,44 @@ def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None
     formats = {name: st.text(max_size=20) for name in _formats(schema) if name not in KNOWN_FORMATS}
     formats.update(FORMAT_STRATEGIES())
     formats.update(custom_formats or {})
-    return from_schema(schema, custom_formats={k: v for k, v in formats.items() if k not in KNOWN_FORMATS})
+    return from_schema(bounded(schema), custom_formats={k: v for k, v in formats.items() if k not in KNOWN_FORMATS})
+
+
+SCALAR = {"type": ["string", "integer", "boolean", "null"], "maxLength": 16}
+
+
+def bounded(schema: Any) -> Any:
+    """The schema with sizes random cases need and no more: an object with declared properties holds only
+    those, a free-form object at most 3 scalar properties, an array at most 5 items (or minItems), a string
+    without a pattern or format at most 64 characters (or minLength). Deep, wide random JSON makes
+    generation slow; the longest values a schema allows are sent by the boundary cases."""
+    if isinstance(schema, list):
+        return [bounded(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: bounded(value) if key in SUBSCHEMAS else value for key, value in schema.items()}
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {name: bounded(value) for name, value in schema["properties"].items()}
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if "object" in kinds and schema.get("additionalProperties", True) is True:
+        if "properties" in schema:  # only the declared properties
+            out["additionalProperties"] = False
+        else:
+            out["additionalProperties"] = SCALAR
+            out.setdefault("maxProperties", max(3, schema.get("minProperties", 0) or 0))
+    if "array" in kinds:
+        out["maxItems"] = max(schema.get("minItems", 0) or 0, min(schema.get("maxItems", MAX_ITEMS), MAX_ITEMS))
+    if "string" in kinds and "pattern" not in schema and "format" not in schema:
+        longest = min(schema.get("maxLength", MAX_LENGTH), MAX_LENGTH)
+        out["maxLength"] = max(schema.get("minLength", 0) or 0, longest)
+    return out
+
+
+MAX_ITEMS, MAX_LENGTH = 5, 64  # the longest arrays and strings are the boundary phase's (maxItems, maxLength)
+
+
+SUBSCHEMAS = ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf", "prefixItems")
 
 
 # formats hypothesis-jsonschema generates itself

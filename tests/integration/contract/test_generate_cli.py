@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -124,3 +127,31 @@ def test_generate_refuses_options_that_do_not_go_with_it(arguments, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["contract", *arguments])
     assert exit_info.value.code == 2
+
+
+PLUGIN_TEST = """
+from talos_dynamic.contract.generation import generate
+
+
+def test_generated_cases(api):
+    run = generate(api, seed=0, max_cases=60)
+    assert run.errors == [], "\\n".join(str(f) for f in run.errors)
+"""
+
+
+def test_generate_from_the_pytest_plugin(tmp_path):
+    (tmp_path / "test_api.py").write_text(PLUGIN_TEST)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with start_server(token=ADMIN_TOKEN, fault="html-content-type") as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", str(tmp_path), "-q", "-p", "no:cacheprovider"]
+            + ["--base-url", server.url, "--token", ADMIN_TOKEN],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "content_type_conformance: AdminVerifyAPIKey" in done.stdout
+    assert "1 failed" in done.stdout
