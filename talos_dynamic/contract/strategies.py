@@ -142,7 +142,36 @@ def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None
     formats = {name: st.text(max_size=20) for name in _formats(schema) if name not in KNOWN_FORMATS}
     formats.update(FORMAT_STRATEGIES())
     formats.update(custom_formats or {})
-    return from_schema(bounded(schema), custom_formats={k: v for k, v in formats.items() if k not in KNOWN_FORMATS})
+    custom = {k: v for k, v in formats.items() if k not in KNOWN_FORMATS}
+    return _strategy(bounded(schema), lambda leaf: from_schema(leaf, custom_formats=custom))
+
+
+PLAIN_OBJECT = frozenset({"type", "properties", "required", "additionalProperties", "description", "title"})
+PLAIN_ARRAY = frozenset({"type", "items", "minItems", "maxItems", "description", "title"})
+
+
+def _strategy(schema: Any, leaf: Any) -> Any:
+    """Plain objects and arrays built directly (fixed_dictionaries, lists): hypothesis-jsonschema's own
+    object strategy costs tens of milliseconds a draw. Everything else (scalars, patterns, formats,
+    combinators, uniqueItems, ...) is hypothesis-jsonschema's."""
+    from hypothesis import strategies as st
+
+    if not isinstance(schema, dict):
+        return leaf(schema)
+    kind = schema.get("type")
+    if kind == "object" and set(schema) <= PLAIN_OBJECT and schema.get("additionalProperties") is False:
+        properties = schema.get("properties") or {}
+        required = [name for name in schema.get("required", []) if name in properties]
+        if len(required) != len(schema.get("required", [])):
+            return leaf(schema)
+        return st.fixed_dictionaries(
+            {name: _strategy(properties[name], leaf) for name in required},
+            optional={name: _strategy(value, leaf) for name, value in properties.items() if name not in required},
+        )
+    if kind == "array" and set(schema) <= PLAIN_ARRAY and isinstance(schema.get("items"), dict):
+        low = schema.get("minItems", 0)
+        return st.lists(_strategy(schema["items"], leaf), min_size=low, max_size=schema.get("maxItems", low + 5))
+    return leaf(schema)
 
 
 SCALAR = {"type": ["string", "integer", "boolean", "null"], "maxLength": 16}
