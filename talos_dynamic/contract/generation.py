@@ -30,7 +30,7 @@ from .findings import ContractConfig, Finding
 from .generate_options import DEFAULT_MAX_CASES
 from .negative import negative_cases
 from .scenarios import CaseResult
-from .stateful import find_chains, run_chain
+from .stateful import find_chains, run_chain, value_at
 from .strategies import ArgumentSchema, argument_schemas, arguments_strategy, base_arguments, boundary_values
 
 PHASES = ("examples", "stateful", "auth", "negative", "positive")
@@ -70,6 +70,7 @@ class GenerationRun:
     seconds: float
     phases: tuple[str, ...]
     chains: list[dict[str, Any]] = field(default_factory=list)
+    cleanup: dict[str, int] = field(default_factory=dict)  # resources the other phases created, and deleted
 
     @property
     def errors(self) -> list[Finding]:
@@ -84,6 +85,7 @@ class GenerationRun:
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "chains": self.chains,
+            "cleanup": self.cleanup,
         }
 
 
@@ -105,15 +107,16 @@ def generate(
         raise ValueError(f"unknown phases {unknown}; phases are {', '.join(PHASES)}")
     if max_cases is not None and max_cases < 1:
         raise ValueError(f"max_cases must be at least 1, not {max_cases}")
+    chosen = _operations(client, operations)
     sender = CaseSender(client)
     recorder = client.contract
     first = len(recorder.findings)
-    chosen = _operations(client, operations)
     budget = Budget(max_cases, max_time)
-    runner = _Runner(client, sender, budget, seed, chosen)
     ordered = [phase for phase in PHASES if phase in phases]
     results: list[CaseResult] = []
+    runner = None
     try:
+        runner = _Runner(client, sender, budget, seed, chosen)
         units = [(phase, item) for phase in ordered for item in runner.items(phase)]
         for index, (phase, item) in enumerate(units, 1):
             result = runner.run(phase, item, units[index - 1 :])
@@ -121,7 +124,13 @@ def generate(
             if progress:
                 progress(index, len(units), result)
     finally:
-        sender.close()
+        outer, recorder.case = recorder.case, "cleanup"
+        try:
+            if runner is not None:
+                runner.clean_up()
+        finally:
+            recorder.case = outer
+            sender.close()
     with recorder._lock:
         recorder.findings[first:] = smallest_per_key(recorder.findings[first:])
     for result in results:
@@ -134,6 +143,7 @@ def generate(
         time.monotonic() - budget.started,
         tuple(ordered),
         runner.chains,
+        runner.cleanup,
     )
 
 
@@ -173,16 +183,27 @@ class _Runner:
         self.operations = operations
         self.arguments = {op.name: argument_schemas(client, op, ArgumentTable(op)) for op in operations}
         self.chains: list[dict[str, Any]] = []
+        self.found_chains = find_chains(client)
+        # creates whose resources can be deleted again: what the other phases create is cleaned up at the end
+        self.deletable = {
+            chain.steps[0].operation.name: chain
+            for chain in self.found_chains
+            if chain.source == "inferred" and chain.delete is not None
+        }
+        self.leftovers: list[tuple[Any, Any]] = []
+        self.cleanup = {"created": 0, "deleted": 0}
 
     def items(self, phase: str) -> list[Any]:
         if phase == "stateful":
             names = {op.name for op in self.operations}
-            return [c for c in find_chains(self.client) if all(s.operation.name in names for s in c.steps)]
+            return [c for c in self.found_chains if all(s.operation.name in names for s in c.steps)]
         if phase == "auth":
             return [op for op in self.operations if _declares_security(self.client, op)]
         return list(self.operations)
 
     def base(self, operation: Operation, every: bool = False) -> dict[str, Any]:
+        if operation.name not in self.arguments:  # a delete for cleanup, outside the chosen operations
+            self.arguments[operation.name] = argument_schemas(self.client, operation, ArgumentTable(operation))
         return base_arguments(self.client, operation, self.arguments[operation.name], every)
 
     def run(self, phase: str, item: Any, units_left: list[Any]) -> CaseResult:
@@ -211,6 +232,11 @@ class _Runner:
         outcome = self.sender.send(case)
         if outcome.request is not None:
             self.budget.sent += 1
+        chain = self.deletable.get(case.operation.name)
+        if chain is not None and outcome.result is not None and not case.method:
+            created = value_at(outcome.result, chain.id_path)
+            if created is not None:
+                self.leftovers.append((chain, created))
         if outcome.problem and outcome.request is not None:
             problems.append(outcome.problem)
         return outcome
@@ -224,6 +250,15 @@ class _Runner:
             sent += outcome.request is not None
 
     # -- phases --
+    def clean_up(self) -> None:
+        """Delete what the phases other than chains created (not held to the budget)."""
+        for chain, created in self.leftovers:
+            kwargs = {**self.base(chain.delete), chain.delete_argument: created}
+            outcome = self.sender.send(Case(chain.delete, kwargs))
+            self.cleanup["created"] += 1
+            self.cleanup["deleted"] += outcome.status is not None and 200 <= outcome.status < 300
+        self.leftovers.clear()
+
     def _examples(self, operation: Operation) -> Iterator[Case]:
         required, every = self.base(operation), self.base(operation, every=True)
         yield Case(operation, required)

@@ -352,7 +352,7 @@ def run_chain(
         state["exchanges"].append((outcome.request, outcome.response, _path_values(step.operation, kwargs)))
         ok = outcome.status is not None and 200 <= outcome.status < 300
         if chain.source == "inferred" and ok:
-            new_id = _at(outcome.result, chain.id_path) if step.label != "list" else None
+            new_id = value_at(outcome.result, chain.id_path) if step.label != "list" else None
             if step.label == "create":
                 state["id"] = new_id
             if new_id is not None and new_id not in result.created and step.label in ("create", "use", "update"):
@@ -376,7 +376,8 @@ def _path_values(operation: Operation, kwargs: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _at(result: Any, path: tuple[str, ...]) -> Any:
+def value_at(result: Any, path: tuple[str, ...]) -> Any:
+    """The value at a path of property names in a Result (or plain JSON), None when it is not there."""
     value = result.to_json() if callable(getattr(result, "to_json", None)) else result
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None

@@ -155,3 +155,28 @@ def test_generate_from_the_pytest_plugin(tmp_path):
     assert done.returncode == 1, done.stdout[-2000:]
     assert "content_type_conformance: AdminVerifyAPIKey" in done.stdout
     assert "1 failed" in done.stdout
+
+
+def test_a_generated_report_with_domain_findings_follows_the_report_schema(tmp_path):
+    import jsonschema
+
+    from talos_dynamic.contract.generation import run_generated
+    from talos_dynamic.contract.reports import SCHEMA_PATH
+
+    from .pets_api import API_KEY, PetsServer
+
+    path = tmp_path / "pets.json"
+    with PetsServer("accept-negative", "resurrect") as server, open(os.devnull, "w") as quiet:
+        code = run_generated(
+            spec=server.spec,
+            base_url=server.url,
+            token=None,
+            headers={"X-API-Key": API_KEY},
+            max_cases=120,
+            report_json=str(path),
+            out=quiet,
+        )
+    report = json.loads(path.read_text())
+    assert code == 1
+    assert {"negative_data_accepted", "use_after_delete"} <= {f["check"] for f in report["findings"]}
+    jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text()))
