@@ -124,6 +124,13 @@ def run_talos(url: str, budget: int, seed: int, folder: Path) -> dict:
     return {"seconds": seconds, "requests": data["generation"]["requests"], "findings": findings}
 
 
+def start_up(command: list[str]) -> float:
+    """Seconds a command takes to print its help: what each run pays before its first request."""
+    started = time.perf_counter()
+    subprocess.run([*command, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schemathesis", default=shutil.which("schemathesis") or shutil.which("st"))
@@ -135,7 +142,11 @@ def main() -> None:
     if not args.schemathesis:
         raise SystemExit("schemathesis is not installed: pip install schemathesis (or pass --schemathesis PATH)")
     command = [args.schemathesis]
-    print(f"nproc={os.cpu_count()} max-examples={args.max_examples} seed={args.seed}")
+    print(f"nproc={os.cpu_count()} load={os.getloadavg()[0]:.1f} max-examples={args.max_examples} seed={args.seed}")
+    print(
+        f"start-up (--help): talos-dynamic {start_up([sys.executable, '-m', 'talos_dynamic.cli', 'contract']):.2f} s, "
+        f"schemathesis {start_up([*command, 'run']):.2f} s"
+    )
     print(
         f"{'fault':<22}{'talos found':<13}{'talos s':>9}{'requests':>10}   "
         f"{'st found':<10}{'st s':>8}{'st cases':>10}{'time ratio':>12}   "

@@ -31,7 +31,14 @@ from .generate_options import DEFAULT_MAX_CASES
 from .negative import negative_cases
 from .scenarios import CaseResult
 from .stateful import find_chains, run_chain, value_at
-from .strategies import ArgumentSchema, argument_schemas, arguments_strategy, base_arguments, boundary_values
+from .strategies import (
+    ArgumentSchema,
+    argument_schemas,
+    arguments_strategy,
+    base_arguments,
+    body_examples,
+    boundary_values,
+)
 
 PHASES = ("examples", "stateful", "auth", "negative", "positive")
 SHRINK_CALLS = 25  # requests one operation's shrinking may add to its share
@@ -264,8 +271,6 @@ class _Runner:
         yield Case(operation, required)
         if every != required:
             yield Case(operation, every)
-        from .strategies import body_examples
-
         for example in body_examples(operation)[1:]:
             yield Case(operation, {**required, "body": example})
         for argument in self.arguments[operation.name]:

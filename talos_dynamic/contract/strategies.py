@@ -8,6 +8,7 @@ random case.
 
 from __future__ import annotations
 
+import base64
 import copy
 from dataclasses import dataclass
 from typing import Any
@@ -67,8 +68,10 @@ def json_schema(schema: Any, direction: str = "request") -> Any:
             del out[side]
     if out.get("type") == "integer" and out.get("format") in INT_BOUNDS:
         low, high = INT_BOUNDS[out["format"]]
-        out.setdefault("minimum", low)
-        out.setdefault("maximum", high)
+        if "minimum" not in out and "exclusiveMinimum" not in out:
+            out["minimum"] = low
+        if "maximum" not in out and "exclusiveMaximum" not in out:
+            out["maximum"] = high
     if schema.get("nullable") is True:
         kind = out.get("type")
         if isinstance(kind, str):
@@ -140,7 +143,7 @@ def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None
     from hypothesis_jsonschema import from_schema
 
     formats = {name: st.text(max_size=20) for name in _formats(schema) if name not in KNOWN_FORMATS}
-    formats.update(FORMAT_STRATEGIES())
+    formats.update(_format_strategies())
     formats.update(custom_formats or {})
     custom = {k: v for k, v in formats.items() if k not in KNOWN_FORMATS}
     return _strategy(bounded(schema), lambda leaf: from_schema(leaf, custom_formats=custom))
@@ -237,11 +240,12 @@ KNOWN_FORMATS = frozenset(
 )
 
 
-def FORMAT_STRATEGIES() -> dict[str, Any]:  # noqa: N802 - a constant built on first use (hypothesis loads lazily)
+def _format_strategies() -> dict[str, Any]:
+    """Strategies for the OpenAPI formats hypothesis-jsonschema does not know."""
     from hypothesis import strategies as st
 
     return {
-        "byte": st.binary(max_size=24).map(lambda b: __import__("base64").b64encode(b).decode()),
+        "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
         "binary": st.text(max_size=20),
         "password": st.text(min_size=1, max_size=24),
     }
