@@ -3,13 +3,14 @@
 
 The budget: schemathesis runs with `--max-examples N` (per operation and phase), and talos-dynamic with
 `--max-cases` set to the number of test cases schemathesis reported generating in the same run. Both run
-as subprocesses (start-up included), one at a time, against the same server. schemathesis is found on
-PATH or given with --schemathesis; it is measured only, never a dependency. Target: every fault
+as subprocesses (start-up included), one at a time, against the same server; --python runs
+talos-dynamic with another interpreter (a venv holding only its own dependencies, as schemathesis has).
+schemathesis is found on PATH or given with --schemathesis; it is measured only, never a dependency. Target: every fault
 schemathesis finds, in at most a fifth of its time. A third column runs talos-dynamic with the small
 budget the tests use (--small, default 60 requests): how soon its phase order (examples, chains first)
 finds each fault.
 
-Usage: bench_generate.py [--schemathesis PATH] [--max-examples N] [--seed N] [--small N] [--faults a,b]
+Usage: bench_generate.py [--schemathesis PATH] [--python PATH] [--max-examples N] [--seed N] [--small N] [--faults a,b]
 """
 
 from __future__ import annotations
@@ -92,12 +93,12 @@ def run_schemathesis(command: list[str], url: str, examples: int, seed: int, fol
     return {"seconds": seconds, "cases": data["test_cases"]["generated"], "failures": failures}
 
 
-def run_talos(url: str, budget: int, seed: int, folder: Path) -> dict:
+def run_talos(python: str, url: str, budget: int, seed: int, folder: Path) -> dict:
     report = folder / "talos.json"
     started = time.perf_counter()
     subprocess.run(
         [
-            sys.executable,
+            python,
             "-m",
             "talos_dynamic.cli",
             "contract",
@@ -116,7 +117,7 @@ def run_talos(url: str, budget: int, seed: int, folder: Path) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        env=_environment(python),
     )
     seconds = time.perf_counter() - started
     data = json.loads(report.read_text())
@@ -124,10 +125,23 @@ def run_talos(url: str, budget: int, seed: int, folder: Path) -> dict:
     return {"seconds": seconds, "requests": data["generation"]["requests"], "findings": findings}
 
 
-def start_up(command: list[str]) -> float:
+def _environment(python: str) -> dict[str, str]:
+    """This process's import path for its own interpreter; another one (a venv) keeps its own."""
+    if python == sys.executable:
+        return {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def start_up(command: list[str], python: str = sys.executable) -> float:
     """Seconds a command takes to print its help: what each run pays before its first request."""
     started = time.perf_counter()
-    subprocess.run([*command, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [*command, "--help"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env=_environment(python),
+    )
     return time.perf_counter() - started
 
 
@@ -137,16 +151,17 @@ def main() -> None:
     parser.add_argument("--max-examples", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--small", type=int, default=60)
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter that runs talos-dynamic (a venv with only its deps)"
+    )
     parser.add_argument("--faults", default=",".join([*FAULTS, "none"]))
     args = parser.parse_args()
     if not args.schemathesis:
         raise SystemExit("schemathesis is not installed: pip install schemathesis (or pass --schemathesis PATH)")
     command = [args.schemathesis]
     print(f"nproc={os.cpu_count()} load={os.getloadavg()[0]:.1f} max-examples={args.max_examples} seed={args.seed}")
-    print(
-        f"start-up (--help): talos-dynamic {start_up([sys.executable, '-m', 'talos_dynamic.cli', 'contract']):.2f} s, "
-        f"schemathesis {start_up([*command, 'run']):.2f} s"
-    )
+    ours = start_up([args.python, "-m", "talos_dynamic.cli", "contract"], args.python)
+    print(f"start-up (--help): talos-dynamic {ours:.2f} s, schemathesis {start_up([*command, 'run']):.2f} s")
     print(
         f"{'fault':<22}{'talos found':<13}{'talos s':>9}{'requests':>10}   "
         f"{'st found':<10}{'st s':>8}{'st cases':>10}{'time ratio':>12}   "
@@ -163,12 +178,12 @@ def main() -> None:
             tempfile.TemporaryDirectory() as folder,
             start_server(token=TOKEN, fault=None if fault == "none" else fault) as server,
         ):
-            talos = run_talos(server.url, st["cases"], args.seed, Path(folder))
+            talos = run_talos(args.python, server.url, st["cases"], args.seed, Path(folder))
         with (
             tempfile.TemporaryDirectory() as folder,
             start_server(token=TOKEN, fault=None if fault == "none" else fault) as server,
         ):
-            small = run_talos(server.url, args.small, args.seed, Path(folder))
+            small = run_talos(args.python, server.url, args.small, args.seed, Path(folder))
         if fault == "none":
             talos_found = f"{len(talos['findings'])} finding(s)"
             st_found = f"{len(st['failures'])} failure(s)"

@@ -363,9 +363,7 @@ def _boundary_cases(operation: Operation, argument: ArgumentSchema, base: dict[s
 
 
 def _declares_security(client: Any, operation: Operation) -> bool:
-    requirements = operation.security
-    if requirements is None:
-        requirements = client.spec.root.value.get("security") if isinstance(client.spec.root.value, dict) else None
+    requirements = operation.security  # the operation's, else the document's
     if not requirements or any(not r for r in requirements):  # none, or an anonymous alternative ({})
         return False
     parts = client._settings.credentials.parts_for(operation)
