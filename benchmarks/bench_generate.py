@@ -86,6 +86,7 @@ def run_schemathesis(command: list[str], url: str, examples: int, seed: int, fol
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
+        cwd=folder,  # where it keeps its .schemathesis folder
     )
     seconds = time.perf_counter() - started
     data = json.loads(report.read_text())
