@@ -180,3 +180,14 @@ def test_a_generated_report_with_domain_findings_follows_the_report_schema(tmp_p
     assert code == 1
     assert {"negative_data_accepted", "use_after_delete"} <= {f["check"] for f in report["findings"]}
     jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text()))
+
+
+def test_the_domain_checks_take_a_severity_on_the_command_line():
+    from talos_dynamic.cli.main import parse_severities
+
+    values = ["ignored_auth=off", "use_after_delete=warning", "negative_data_accepted=error"]
+    assert parse_severities(values) == {
+        "ignored_auth": "off",
+        "use_after_delete": "warning",
+        "negative_data_accepted": "error",
+    }
