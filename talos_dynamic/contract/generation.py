@@ -123,7 +123,7 @@ def generate(
     results: list[CaseResult] = []
     runner = None
     try:
-        runner = _Runner(client, sender, budget, seed, chosen)
+        runner = _Runner(client, sender, budget, seed, chosen, ordered)
         units = [(phase, item) for phase in ordered for item in runner.items(phase)]
         for index, (phase, item) in enumerate(units, 1):
             result = runner.run(phase, item, units[index - 1 :])
@@ -185,8 +185,17 @@ def _operations(client: Any, names: list[str] | None) -> list[Operation]:
 class _Runner:
     """Runs one unit (an operation in a phase, or a chain) within the budget."""
 
-    def __init__(self, client: Any, sender: CaseSender, budget: Budget, seed: int, operations: list[Operation]) -> None:
+    def __init__(
+        self,
+        client: Any,
+        sender: CaseSender,
+        budget: Budget,
+        seed: int,
+        operations: list[Operation],
+        phases: list[str],
+    ) -> None:
         self.client, self.sender, self.budget, self.seed = client, sender, budget, seed
+        self.phases = phases
         self.operations = operations
         self.arguments = {op.name: argument_schemas(client, op, ArgumentTable(op)) for op in operations}
         self.chains: list[dict[str, Any]] = []
@@ -284,7 +293,13 @@ class _Runner:
 
     def _chain(self, chain: Any, problems: list[str]) -> None:
         before = self.sender.sent
-        result = run_chain(self.sender, chain, self.base, lambda: self.sender.sent - before < self.budget.left())
+        result = run_chain(
+            self.sender,
+            chain,
+            self.base,
+            lambda: self.sender.sent - before < self.budget.left(),
+            lambda operation: "auth" in self.phases and _declares_security(self.client, operation),
+        )
         self.budget.sent += self.sender.sent - before
         statuses = [o.status for o in result.outcomes]
         self.chains.append(

@@ -318,6 +318,7 @@ class ChainResult:
     created: list[Any] = field(default_factory=list)
     deleted: list[Any] = field(default_factory=list)
     stopped: str | None = None
+    probes: list[Outcome] = field(default_factory=list)  # calls made without credentials
 
 
 def run_chain(
@@ -325,10 +326,13 @@ def run_chain(
     chain: Chain,
     base: Callable[[Operation], dict[str, Any]],
     allowed: Callable[[], bool] = lambda: True,
+    probe_auth: Callable[[Operation], bool] = lambda operation: False,
 ) -> ChainResult:
     """Run the steps in order (each from a valid base call, with the values earlier answers gave), while
     `allowed()` (the budget) says so, then delete what the chain created and did not delete (cleanup is not
-    held to the budget). A step that got no 2xx stops the steps that need it."""
+    held to the budget). A step that got no 2xx stops the steps that need it. Before the first get, when
+    `probe_auth(operation)`, the get is also sent without credentials: with the resource there, a 2xx
+    shows the operation ignores them (`ignored_auth`)."""
     result = ChainResult(chain)
     state: dict[str, Any] = {"exchanges": []}
     for step in chain.steps:
@@ -347,6 +351,11 @@ def run_chain(
         if any(kwargs.get(name) in (None, "") for name in step.bind):
             result.stopped = f"{step.operation.name}: an earlier answer lacks the value it needs"
             break
+        if step.label == "get" and not result.probes and probe_auth(step.operation) and allowed():
+            result.probes.append(sender.send(Case(step.operation, kwargs, "unauthorized", without_credentials=True)))
+            if not allowed():
+                result.stopped = "the budget ran out"
+                break
         outcome = sender.send(Case(step.operation, kwargs, step.expect))
         result.outcomes.append(outcome)
         state["exchanges"].append((outcome.request, outcome.response, _path_values(step.operation, kwargs)))

@@ -95,6 +95,11 @@ def test_ignored_auth_is_found_and_its_severity_can_change():
     run, _ = _generate("ignore-auth", phases=["auth"])
     # the item operations answer 404 for the base call's unknown pet, with or without credentials
     assert {("ignored_auth", "createPet"), ("ignored_auth", "listPets")} == _checks(run)
+    # a chain's get is also tried without credentials while its pet exists
+    chained, _ = _generate("ignore-auth", phases=["stateful", "auth"])
+    assert ("ignored_auth", "getPet") in _checks(chained)
+    (chain,) = chained.chains
+    assert chain["statuses"] == [201, 200, 200, 200, 204, 404]
     calm, _ = _generate("ignore-auth", phases=["auth"], config=ContractConfig(severities={"ignored_auth": "warning"}))
     assert calm.findings and {f.severity for f in calm.findings} == {"warning"}
 
