@@ -22,6 +22,7 @@ from .cases import Case, CaseSender, Outcome
 from .strategies import json_schema
 
 ID_NAME = re.compile(r"(^id$|_id$|Id$|^uuid$)")
+GENERIC_IDS = frozenset({"id", "uuid"})  # names every resource uses: taken only under the create's own path
 MAX_LINK_DEPTH = 3
 
 
@@ -151,16 +152,17 @@ def _id_fields(schema: dict[str, Any], prefix: tuple[str, ...] = (), depth: int 
 
 
 def _consuming_argument(operation: Operation, field_name: str, collection: str) -> str | None:
-    """The keyword of a path parameter that takes the id named field_name (key_id, or id under /pets/...)."""
+    """The keyword of a path parameter that takes the id named field_name: a specific name (key_id) anywhere,
+    a generic one (id, or petId for an id) only under the create's path (/pets/{id})."""
     table = ArgumentTable(operation)
     for name, argument in table.by_name.items():
         param = argument.parameter
         if param is None or param.location != "path":
             continue
         last = param.name.rsplit(".", 1)[-1]
-        if last == field_name:
-            return name
         under = operation.path.startswith(collection.rstrip("/") + "/")
+        if last == field_name and (under or field_name not in GENERIC_IDS):
+            return name
         if field_name == "id" and under and last.lower().endswith("id") and operation.path.count("{") == 1:
             return name
     return None

@@ -34,16 +34,24 @@ class ArgumentSchema:
     parameter: Parameter | None = None
 
 
-def json_schema(schema: Any, direction: str = "request") -> Any:
+MAX_DEPTH = 12  # how deep a generated value's schema is followed; deeper (or recursive) parts take any value
+
+
+def json_schema(schema: Any, direction: str = "request", _path: tuple[int, ...] = ()) -> Any:
     """An inlined OpenAPI schema as plain JSON Schema, for generation.
 
     Requests leave readOnly properties out (responses writeOnly ones); `nullable: true` becomes a "null"
-    type; a 3.0 boolean exclusiveMinimum/Maximum becomes the numeric form; int32/int64 become bounds.
+    type; a 3.0 boolean exclusiveMinimum/Maximum becomes the numeric form; int32/int64 become bounds. A
+    recursive schema (inlined as a cycle) or one nested deeper than MAX_DEPTH is cut there: `{}`, any
+    value (the request validator still judges what is generated).
     """
     if isinstance(schema, list):
-        return [json_schema(item, direction) for item in schema]
+        return [json_schema(item, direction, _path) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    if id(schema) in _path or len(_path) > MAX_DEPTH:
+        return {}
+    _path = (*_path, id(schema))
     skip = "readOnly" if direction == "request" else "writeOnly"
     out: dict[str, Any] = {}
     for key, value in schema.items():
@@ -51,9 +59,9 @@ def json_schema(schema: Any, direction: str = "request") -> Any:
             continue
         if key == "properties" and isinstance(value, dict):
             kept = {k: v for k, v in value.items() if not (isinstance(v, dict) and v.get(skip) is True)}
-            out[key] = {k: json_schema(v, direction) for k, v in kept.items()}
+            out[key] = {k: json_schema(v, direction, _path) for k, v in kept.items()}
         elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf", "prefixItems"):
-            out[key] = json_schema(value, direction)
+            out[key] = json_schema(value, direction, _path)
         else:
             out[key] = value
     if isinstance(out.get("required"), list) and isinstance(schema.get("properties"), dict):

@@ -130,3 +130,24 @@ def test_each_negative_body_case_breaks_exactly_one_rule():
 def test_a_correct_api_answers_every_negative_and_example_case_as_expected(phase):
     run, _ = _generate(phases=[phase], max_cases=400)
     assert run.findings == [] and run.requests > 20
+
+
+def test_a_generic_id_is_followed_only_under_its_own_collection():
+    from talos_dynamic.contract.stateful import find_chains
+
+    answer = {
+        "200": {"description": "x", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}
+    }
+    item = {"parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/flows": {"post": {"operationId": "createFlow", "responses": answer}},
+            "/flows/{id}": {**item, "get": {"operationId": "readFlow", "responses": answer}},
+            "/runs/{id}": {**item, "get": {"operationId": "readRun", "responses": answer}},
+        },
+        "components": {"schemas": {"R": {"type": "object", "properties": {"id": {"type": "string"}}}}},
+    }
+    (chain,) = find_chains(Client(spec, base_url="http://127.0.0.1:9"))
+    assert chain.name == "chain: createFlow -> readFlow"

@@ -85,3 +85,11 @@ def test_each_finding_keeps_its_smallest_request():
     shrunk = dataclasses.replace(base, curl="curl -d '26'")
     other = dataclasses.replace(base, operation="other")
     assert smallest_per_key([base, other, shorter, shrunk]) == [shrunk, other]
+
+
+def test_a_recursive_schema_is_cut_where_it_repeats():
+    node: dict = {"type": "object", "properties": {"name": {"type": "string"}}}
+    node["properties"]["children"] = {"type": "array", "items": node}  # what inlining a recursive $ref gives
+    converted = json_schema(node)
+    assert converted["properties"]["children"]["items"] == {}
+    assert bounded(converted)["properties"]["children"]["maxItems"] == 5
