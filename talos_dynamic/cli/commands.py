@@ -200,9 +200,10 @@ def parse_severities(values: list[str]) -> dict[str, str]:
 
 
 def contract(args: Any) -> int:
+    from ..contract.generate_options import runner_for
     from ..contract.reports import load_baseline
-    from ..contract.runner import run_contract
 
+    run_contract = runner_for(args)
     options = {
         "spec": args.spec,
         "headers": client_headers(args.header),

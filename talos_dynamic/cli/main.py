@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     contract.add_argument(
         "--check", action="append", default=[], metavar="NAME=error|warning|off", help="one check's severity"
     )
+    from ..contract.generate_options import add_generate_options
+
+    add_generate_options(contract, which)
     return parser
 
 

@@ -145,7 +145,7 @@ def _run_pytest(
         if base_url:
             args += ["--base-url", base_url]
         if token:
-            args += ["--token", token]
+            args.append(f"--token={token}")  # a token may start with "-"
         for name, value in headers.items():
             args += ["--contract-header", f"{name}: {value}"]
         for name, severity in severities.items():

@@ -1,0 +1,95 @@
+"""The pure parts of generated cases: OpenAPI to JSON Schema, size bounds, boundary values, link runtime
+expressions, and keeping each finding's smallest reproduction."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from talos_dynamic.call.prepare import PreparedRequest
+from talos_dynamic.call.transports import Response
+from talos_dynamic.contract.findings import Finding
+from talos_dynamic.contract.generation import smallest_per_key
+from talos_dynamic.contract.stateful import runtime_value
+from talos_dynamic.contract.strategies import boundary_values, bounded, json_schema
+
+
+def test_openapi_schemas_become_plain_json_schema_for_requests():
+    schema = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string", "nullable": True, "example": "x"},
+            "age": {"type": "integer", "format": "int32", "minimum": 0, "exclusiveMinimum": True},
+            "kind": {"type": "string", "enum": ["a"], "nullable": True},
+        },
+    }
+    assert json_schema(schema) == {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": ["string", "null"]},
+            "age": {"type": "integer", "format": "int32", "exclusiveMinimum": 0, "maximum": 2**31 - 1},
+            "kind": {"type": ["string", "null"], "enum": ["a", None]},
+        },
+    }
+    assert "id" in json_schema(schema, "response")["properties"]
+
+
+def test_random_cases_are_bounded_in_size():
+    assert bounded({"type": "object"}) == {
+        "type": "object",
+        "additionalProperties": {"type": ["string", "integer", "boolean", "null"], "maxLength": 16},
+        "maxProperties": 3,
+    }
+    assert bounded({"type": "object", "properties": {"a": {"type": "string"}}})["additionalProperties"] is False
+    assert bounded({"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": "string"}}) == {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 5,
+        "items": {"type": "string", "maxLength": 64},
+    }
+    assert bounded({"type": "array", "minItems": 8})["maxItems"] == 8
+    assert "maxLength" not in bounded({"type": "string", "pattern": "^a+$"})
+
+
+def test_boundary_values_are_the_edges_a_schema_allows():
+    assert boundary_values({"type": "string", "minLength": 2, "maxLength": 4}) == ["aa", "zzzz"]
+    assert boundary_values({"type": "integer", "minimum": 1, "exclusiveMaximum": 10}) == [1, 9]
+    assert boundary_values({"type": "string", "enum": ["x", "y"]}) == ["x", "y"]
+    assert boundary_values({"type": "string", "format": "uuid"}) == ["00000000-0000-4000-8000-000000000000"]
+    assert boundary_values({"type": "array", "maxItems": 2, "items": {"type": "integer", "minimum": 3}}) == [[3, 3]]
+
+
+def test_link_runtime_expressions():
+    request = PreparedRequest("createPet", "POST", "http://h/pets?limit=5", {"X-Trace": "t1"}, b'{"name": "rex"}')
+    response = Response(201, {"Location": "/pets/p1"}, b'{"id": "p1", "tags": [{"name": "a/b"}]}')
+    exchange = (request, response, {"petId": "p0"})
+    assert runtime_value("$response.body#/id", exchange) == "p1"
+    assert runtime_value("$response.body#/tags/0/name", exchange) == "a/b"
+    assert runtime_value("$response.header.Location", exchange) == "/pets/p1"
+    assert runtime_value("$request.body#/name", exchange) == "rex"
+    assert runtime_value("$request.query.limit", exchange) == "5"
+    assert runtime_value("$request.path.petId", exchange) == "p0"
+    assert runtime_value("$statusCode", exchange) == 201
+    assert runtime_value("/owners/{$response.body#/id}/pets", exchange) == "/owners/p1/pets"
+    assert runtime_value({"constant": 1}, exchange) == {"constant": 1}
+    assert runtime_value("$response.body#/missing", exchange) is None
+
+
+def test_each_finding_keeps_its_smallest_request():
+    base = Finding(
+        "not_a_server_error", "error", "op", "POST", "u", 500, "$", "5xx", "< 500", 500, "m", "curl -d 'xxxx'"
+    )
+    shorter = dataclasses.replace(base, curl="curl -d '30'")
+    shrunk = dataclasses.replace(base, curl="curl -d '26'")
+    other = dataclasses.replace(base, operation="other")
+    assert smallest_per_key([base, other, shorter, shrunk]) == [shrunk, other]
+
+
+def test_a_recursive_schema_is_cut_where_it_repeats():
+    node: dict = {"type": "object", "properties": {"name": {"type": "string"}}}
+    node["properties"]["children"] = {"type": "array", "items": node}  # what inlining a recursive $ref gives
+    converted = json_schema(node)
+    assert converted["properties"]["children"]["items"] == {}
+    assert bounded(converted)["properties"]["children"]["maxItems"] == 5
