@@ -106,6 +106,11 @@ def call_options(settings: CallSettings, kwargs: dict[str, Any]) -> CallOptions:
         extra = kwargs.pop("_headers") or {}
         if not isinstance(extra, Mapping):
             raise ConfigurationError("_headers must be a mapping of header names to values")
+        for key, value in extra.items():
+            wrong = next((v for v in (key, value) if not isinstance(v, str | bytes | int | float)), None)
+            if wrong is not None or not isinstance(key, str | bytes):
+                kind = type(key if wrong is None else wrong).__name__
+                raise ConfigurationError(f"_headers: a header name or value is text, not a {kind}")
         try:
             headers = {str(k): str(v) for k, v in extra.items()}
         except (ValueError, RecursionError) as exc:

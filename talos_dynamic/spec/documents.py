@@ -131,6 +131,8 @@ def parse_text(text: str, source: str, limits: SpecLimits | None = None) -> Any:
         return None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # PyYAML >= 6.0.4's own flow limit
+            raise _too_deep(limits, source, mark) from None
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SpecError(f"not valid JSON or YAML{where}: {problem}", source=source) from None
