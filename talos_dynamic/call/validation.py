@@ -58,6 +58,24 @@ def _type_30(oas_keywords: Any, ValidationError: Any) -> Any:
     return type_30
 
 
+# The formats checked, on every machine: each needs only the standard library or a package this one depends on.
+# jsonschema checks more (uri, hostname, duration, ...) only when optional packages happen to be installed;
+# leaving those out keeps a request or answer valid or invalid whatever else is installed.
+CHECKED_FORMATS = frozenset(
+    {"date", "date-time", "time", "email", "idn-email", "ipv4", "ipv6", "uuid", "regex"}
+    | {"int32", "int64", "float", "double", "byte", "binary", "password"}
+)
+
+
+def _fixed_formats(checker: Any) -> Any:
+    """A copy of a format checker that checks only CHECKED_FORMATS."""
+    from jsonschema import FormatChecker
+
+    fixed = FormatChecker(formats=())
+    fixed.checkers = {name: check for name, check in checker.checkers.items() if name in CHECKED_FORMATS}
+    return fixed
+
+
 @functools.cache
 def validator_classes(is_31: bool) -> tuple[dict[str, Any], Any]:
     """The validator class for each direction (and for parameters), and the format checker, of one OpenAPI
@@ -81,7 +99,8 @@ def validator_classes(is_31: bool) -> tuple[dict[str, Any], Any]:
         # writeOnly (likewise in responses); openapi-schema-validator only ships those variants for 3.0.
         write = with_pattern(OAS31Validator, required=oas_keywords.write_required, readOnly=oas_keywords.write_readOnly)
         read = with_pattern(OAS31Validator, required=oas_keywords.read_required, writeOnly=oas_keywords.read_writeOnly)
-        return {REQUEST: write, RESPONSE: read, PARAMETER: with_pattern(OAS31Validator)}, oas31_format_checker
+        classes = {REQUEST: write, RESPONSE: read, PARAMETER: with_pattern(OAS31Validator)}
+        return classes, _fixed_formats(oas31_format_checker)
     # readOnly/writeOnly speak of properties: a parameter is checked without either rule
     from jsonschema.exceptions import ValidationError
 
@@ -91,7 +110,7 @@ def validator_classes(is_31: bool) -> tuple[dict[str, Any], Any]:
         RESPONSE: with_pattern(OAS30ReadValidator, type=type_30),
         PARAMETER: with_pattern(OAS30Validator, type=type_30),
     }
-    return classes, oas30_format_checker
+    return classes, _fixed_formats(oas30_format_checker)
 
 
 class SchemaValidators:
