@@ -10,7 +10,7 @@ import inspect
 import logging
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -486,7 +486,7 @@ class BoundOperation:
         """How pages() walks this operation, as the spec shows it (None: the spec shows no paging)."""
         return detect_paging(self.arguments)
 
-    def pages(self, **kwargs: Any) -> Any:
+    def pages(self, **kwargs: Any) -> Iterator[Any]:
         """Each page's result, lazily, the next one fetched when asked for (see talos_dynamic.call.paging).
 
         Besides the operation's arguments and per-call options: `_max_pages=`, `_max_items=`, and `_paging=`
@@ -495,7 +495,7 @@ class BoundOperation:
         current = self._current()
         return iterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> Any:
+    def items(self, **kwargs: Any) -> Iterator[Any]:
         """Each item of every page, lazily; the same options as pages()."""
         current = self._current()
         return iterate_items(current, kwargs, current._send)
@@ -548,12 +548,12 @@ class AsyncBoundOperation(BoundOperation):
     async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
         return await acall(self._binding.settings, self._client.transport, self.operation, request, options)
 
-    def pages(self, **kwargs: Any) -> Any:
+    def pages(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
         """Each page's result: `async for page in client.<op>.pages(...)`; options as for Client."""
         current = self._current()
         return aiterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> Any:
+    def items(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
         """Each item of every page: `async for item in client.<op>.items(...)`."""
         current = self._current()
         return aiterate_items(current, kwargs, current._send)

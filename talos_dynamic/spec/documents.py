@@ -515,6 +515,7 @@ class DocumentStore:
         if self._cookies is None:
             self._cookies = user.cookies.copy() if user is not None else RequestsCookieJar()
         own.cookies = self._cookies
+        own.auth = own.auth or _no_netrc
         return own
 
     def _redirect(self, uri: str, url: str, location: str) -> str:
@@ -536,6 +537,7 @@ class DocumentStore:
             plain.proxies = dict(self._session.proxies)
             plain.verify = self._session.verify
             plain.trust_env = self._session.trust_env
+        plain.auth = _no_netrc
         return plain
 
     def _read(self, response: requests.Response, uri: str, deadline: float) -> str:
@@ -688,3 +690,9 @@ def copy_dict_source(source: dict[str, Any], limits: SpecLimits | None = None, n
         return copy.deepcopy(source)
     except RecursionError:  # only when max_depth was raised past what Python's recursion limit allows
         raise _too_deep_for_python(limits, name) from None
+
+
+def _no_netrc(request: Any) -> Any:
+    """A session auth that adds nothing: with it, requests never reads ~/.netrc (it does so only for a session
+    with no auth), so no credential the user did not give the client goes out with a spec download."""
+    return request

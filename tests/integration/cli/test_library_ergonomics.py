@@ -122,3 +122,14 @@ def test_python_versions_are_declared_for_3_11_to_3_13():
     tox.read(ROOT / "tox.ini")
     assert {"py311", "py312", "py313"} <= {e.strip() for e in tox["tox"]["envlist"].split(",")}
     assert "tox -e py312,py313" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_spec_download_never_sends_netrc_credentials(canned, tmp_path, monkeypatch):
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1\nlogin netrc-user\npassword netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    canned.answer("/openapi.json", 200, {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
+    Client(f"{canned.url}/openapi.json")
+    assert canned.requests and "authorization" not in {k.lower() for k in canned.requests[-1]["headers"]}
