@@ -140,7 +140,9 @@ def _run_pytest(
         # an install of an older version declared the plugin as the pytest11 entry point "talos_dynamic":
         # blocking that name keeps the module from being registered twice
         args = [tests, "-p", "no:talos_dynamic", "-p", PLUGIN, "--spec", spec, "--contract-report-json", str(json_path)]
-        args.append("-q")
+        # -rN: no "short test summary info" (under CI=true pytest writes each failure's whole message there,
+        # a second copy of the findings the summary below lists once)
+        args += ["-q", "-rN"]
         args += ["--contract-baseline", str(baseline_path), "-p", "no:cacheprovider"]
         if base_url:
             args += ["--base-url", base_url]
