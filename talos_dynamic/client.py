@@ -213,7 +213,7 @@ class BaseClient:
                 self._removed.pop(name, None)
             self._binding = new  # the one assignment every thread sees at once
             self.__dict__.pop("_tag_attributes", None)
-        _warn_broken(self, old.spec, spec)
+        _warn_broken(self, old, new)
         return True
 
     def _stop_refresh(self) -> None:
@@ -635,19 +635,21 @@ def _refresh_interval(refresh: Any) -> float:
     return float(refresh)
 
 
-def _warn_broken(client: BaseClient, old: Spec, new: Spec) -> None:
-    """Log at WARNING the breaking changes that hit an operation the program has used."""
-    from .changes import diff
+def _warn_broken(client: BaseClient, old: SpecBinding, new: SpecBinding) -> None:
+    """Log at WARNING the breaking changes that hit an operation the program has used (in the Python names
+    of the two bindings)."""
+    from .changes.compare import compare
 
+    source = new.spec.source
     try:
-        report = diff(old, new)
+        report = compare(old, new)
     except Exception as exc:  # a report that cannot be made must not undo a good reload
-        logger.warning("reload: %s was reloaded; its changes could not be compared (%s)", new.source, exc)
+        logger.warning("reload: %s was reloaded; its changes could not be compared (%s)", source, exc)
         return
     hits = [c for c in report.breaking if c.operation in client._used]
     if hits:
         lines = "\n".join(f"  {c.kind}: {c.message}" for c in hits)
-        logger.warning("reload of %s breaks %d use(s) of this client:\n%s", new.source, len(hits), lines)
+        logger.warning("reload of %s breaks %d use(s) of this client:\n%s", source, len(hits), lines)
 
 
 def _install_contract(client: BaseClient, contract: Any) -> ContractRecorder:
