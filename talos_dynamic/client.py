@@ -63,7 +63,7 @@ logger = logging.getLogger("talos_dynamic")
 Hook = Callable[..., Any]
 
 R = TypeVar("R", covariant=True)  # what a call of the operation returns
-I = TypeVar("I", covariant=True)  # what items() yields  # noqa: E741
+V = TypeVar("V", covariant=True)  # what items() yields
 S = TypeVar("S", covariant=True)  # what PreparedCall.send() returns
 
 
@@ -445,7 +445,7 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
 
-class BoundOperation(Generic[R, I]):
+class BoundOperation(Generic[R, V]):
     """An operation bound to a client: call it with keyword arguments, or prepare() it for a dry run.
 
     Per-call options: `_timeout` (seconds), `_stream=True` (a StreamResult read as it arrives),
@@ -453,7 +453,7 @@ class BoundOperation(Generic[R, I]):
     added to this request), `_retries` (an int or a RetryPolicy).
 
     For type checkers a call returns R (on a Client: talos_dynamic.Answer, the union of the result classes;
-    TalosClient declares each operation's own), or a StreamResult with `_stream=True`; items() yields I.
+    TalosClient declares each operation's own), or a StreamResult with `_stream=True`; items() yields V.
     """
 
     def __init__(self, client: BaseClient, operation: Operation, binding: SpecBinding | None = None) -> None:
@@ -520,7 +520,7 @@ class BoundOperation(Generic[R, I]):
         current = self._current()
         return iterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> Iterator[I]:
+    def items(self, **kwargs: Any) -> Iterator[V]:
         """Each item of every page, lazily; the same options as pages()."""
         current = self._current()
         return iterate_items(current, kwargs, current._send)
@@ -559,7 +559,7 @@ class BoundOperation(Generic[R, I]):
         return f"<operation {op.python_name} ({op.name}): {op.method} {op.path}{summary}>"
 
 
-class AsyncBoundOperation(BoundOperation[R, I]):
+class AsyncBoundOperation(BoundOperation[R, V]):
     # An operation of an AsyncClient: calling it returns a coroutine of what BoundOperation's call returns.
     # __doc__ is the operation's, built from the spec, as for BoundOperation (a class docstring would hide it).
     __doc__ = BoundOperation.__dict__["__doc__"]
@@ -589,7 +589,7 @@ class AsyncBoundOperation(BoundOperation[R, I]):
         current = self._current()
         return aiterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> AsyncIterator[I]:  # type: ignore[override]
+    def items(self, **kwargs: Any) -> AsyncIterator[V]:  # type: ignore[override]
         """Each item of every page: `async for item in client.<op>.items(...)`."""
         current = self._current()
         return aiterate_items(current, kwargs, current._send)
