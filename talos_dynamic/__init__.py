@@ -9,7 +9,19 @@ from typing import Any
 from . import errors
 from .bundled import TALOS_SPEC
 from .call.prepare import PreparedRequest
-from .call.results import HttpInfo, Result, ResultList, StreamResult
+from .call.results import (
+    Answer,
+    BoolResult,
+    BytesResult,
+    FloatResult,
+    HttpInfo,
+    IntResult,
+    Result,
+    ResultList,
+    ResultValue,
+    StreamResult,
+    TextResult,
+)
 from .call.retries import RetryPolicy
 from .call.transports import AsyncTransport, MockTransport, RequestsTransport, Response, Transport
 from .call.urllib3_transport import Urllib3Transport
@@ -84,17 +96,22 @@ __all__ = [
     "Transport",
     "Urllib3Transport",
     "AmbiguousOperationError",
+    "Answer",
     "ApiError",
     "BadRequest",
+    "BoolResult",
     "BoundOperation",
+    "BytesResult",
     "Client",
     "ConfigurationError",
     "ContractConfig",
     "ContractRecorder",
     "Conflict",
     "Finding",
+    "FloatResult",
     "Forbidden",
     "HttpInfo",
+    "IntResult",
     "NameClashWarning",
     "NotFound",
     "PreparedCall",
@@ -103,12 +120,14 @@ __all__ = [
     "ResponseValidationError",
     "Result",
     "ResultList",
+    "ResultValue",
     "RpcStatus",
     "ServerError",
     "SpecError",
     "SpecValidationWarning",
     "StreamResult",
     "TalosDynamicError",
+    "TextResult",
     "TooManyRequests",
     "TransportError",
     "Unauthorized",

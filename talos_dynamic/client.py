@@ -10,10 +10,10 @@ import inspect
 import logging
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeAlias, TypeVar, overload
 
 from . import errors as errors_module
 from .call.arguments import ArgumentTable
@@ -34,12 +34,14 @@ from .call.pipeline import (
     sync_sender,
 )
 from .call.prepare import PreparedRequest
+from .call.results import Answer, ResultValue, StreamResult
 from .call.retries import RetryPolicy, retry_policy
 from .call.server_urls import check_base_url
-from .call.transports import MAX_BODY_BYTES, RequestsTransport, Response
+from .call.transports import MAX_BODY_BYTES, AsyncTransport, MockTransport, RequestsTransport, Response, Transport
 from .call.urllib3_transport import Urllib3Transport
 from .call.validation import SchemaValidators
 from .errors import ConfigurationError, SpecError, SpecValidationWarning
+from .errors_namespace import ErrorsNamespace
 from .explore.binding import AmbiguousOperationError
 from .explore.views import OperationsView, TagGroup
 from .json_depth import MAX_JSON_DEPTH
@@ -60,11 +62,15 @@ DEFAULT_TIMEOUT = 30.0
 logger = logging.getLogger("talos_dynamic")
 Hook = Callable[..., Any]
 
+R = TypeVar("R", covariant=True)  # what a call of the operation returns
+V = TypeVar("V", covariant=True)  # what items() yields
+S = TypeVar("S", covariant=True)  # what PreparedCall.send() returns
+
 
 class BaseClient:
     """What Client and AsyncClient share: the spec, the bound names, exploration, settings and hooks."""
 
-    errors = errors_module
+    errors: ErrorsNamespace = errors_module  # client.errors.NotFound: the classes of talos_dynamic.errors
 
     def __init__(
         self,
@@ -115,7 +121,7 @@ class BaseClient:
             if event not in HOOK_EVENTS:
                 raise ConfigurationError(f"hooks: unknown event {event!r} (events: {', '.join(HOOK_EVENTS)})")
             self.hooks[event].extend(functions)
-        self._credentials = {"token": token, "auth": auth}
+        self._credentials: dict[str, Any] = {"token": token, "auth": auth}
         settings = CallSettings(
             validators=validators,
             credentials=Credentials(spec, token=token, auth=auth),
@@ -167,7 +173,7 @@ class BaseClient:
         return self._binding.names
 
     @property
-    def _bound(self) -> dict[int, BoundOperation]:
+    def _bound(self) -> dict[int, AnyOperation]:
         return self._binding.bound
 
     @property
@@ -207,7 +213,7 @@ class BaseClient:
                 self._removed.pop(name, None)
             self._binding = new  # the one assignment every thread sees at once
             self.__dict__.pop("_tag_attributes", None)
-        _warn_broken(self, old.spec, spec)
+        _warn_broken(self, old, new)
         return True
 
     def _stop_refresh(self) -> None:
@@ -253,7 +259,9 @@ class BaseClient:
         self.history.append(response)
 
     # -- operations -------------------------------------------------------------------------------
-    def __getattr__(self, name: str) -> BoundOperation:
+    def __getattr__(self, name: str) -> AnyOperation:
+        # Typed as an operation, what almost every name is; a tag's group (client.<Tag>) is a TagGroup at run
+        # time, and client.tags[tag] is the typed way to reach it.
         binding = self.__dict__.get("_binding")
         if binding is None or name.startswith("__"):
             raise AttributeError(name)
@@ -262,7 +270,7 @@ class BaseClient:
             self._used.add(names[name].python_name)
             return self._bind(names[name], binding)
         if name in self._tag_attributes:
-            return self.tags[self._tag_attributes[name]]
+            return self.tags[self._tag_attributes[name]]  # type: ignore[return-value]
         if name in binding.name_clashes:
             raise AmbiguousOperationError(
                 f"{name!r} names several operations; use one of {', '.join(binding.name_clashes[name])}"
@@ -273,16 +281,16 @@ class BaseClient:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise AttributeError(f"{self._title()} has no operation {name!r}{hint}")
 
-    _bound_class: type[BoundOperation]
+    _bound_class: type[AnyOperation]
 
-    def _bind(self, operation: Operation, binding: SpecBinding | None = None) -> BoundOperation:
+    def _bind(self, operation: Operation, binding: SpecBinding | None = None) -> AnyOperation:
         binding = binding or self._binding
         bound = binding.bound.get(id(operation))
         if bound is None:
             bound = binding.bound.setdefault(id(operation), self._bound_class(self, operation, binding))
         return bound
 
-    def operation(self, name: str) -> BoundOperation:
+    def operation(self, name: str) -> AnyOperation:
         """An operation by operationId, Python name, or 'METHOD /path'."""
         if name in self._names:
             self._used.add(self._names[name].python_name)
@@ -308,7 +316,7 @@ class BaseClient:
         binding = self._binding
         found = binding.cache.get("tags")
         if found is None:
-            groups: dict[str, list[BoundOperation]] = {}
+            groups: dict[str, list[AnyOperation]] = {}
             for op in binding.spec.operations:
                 for tag in op.tags:
                     groups.setdefault(tag, []).append(self._bind(op, binding))
@@ -376,7 +384,7 @@ class Client(BaseClient):
             session = options.get("session")
             transport = Urllib3Transport(limit) if session is None else RequestsTransport(session, max_body_bytes=limit)
         sync_sender(transport)
-        self.transport = transport
+        self.transport: Transport = transport
         super().__init__(source, **options)
 
     __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
@@ -410,15 +418,22 @@ class AsyncClient(BaseClient):
 
             transport = AsyncHttpxTransport(max_body_bytes=options.get("max_response_bytes", MAX_BODY_BYTES))
         async_sender(transport)
-        self.transport = transport
+        self.transport: AsyncTransport | MockTransport = transport
         super().__init__(source, **options)
 
     __init__.__signature__ = inspect.signature(BaseClient.__init__)  # type: ignore[attr-defined]
 
+    if TYPE_CHECKING:  # the same lookups as Client's, typed with the async operation
+
+        def __getattr__(self, name: str) -> AsyncBoundOperation[Answer, ResultValue]: ...
+
+        def operation(self, name: str) -> AsyncBoundOperation[Answer, ResultValue]: ...
+
     async def aclose(self) -> None:
         """Stop the background refresh, close the transport (its pooled connections)."""
         self._stop_refresh()
-        closing = getattr(self.transport, "aclose", None) or self.transport.close
+        # a transport of yours may have close() only
+        closing: Callable[[], object] = getattr(self.transport, "aclose", None) or self.transport.close  # type: ignore[union-attr]
         outcome = closing()
         if inspect.isawaitable(outcome):
             await outcome
@@ -430,12 +445,15 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
 
-class BoundOperation:
+class BoundOperation(Generic[R, V]):
     """An operation bound to a client: call it with keyword arguments, or prepare() it for a dry run.
 
     Per-call options: `_timeout` (seconds), `_stream=True` (a StreamResult read as it arrives),
     `_validate` ("strict", "warn", "off", or {"request": mode, "response": mode}), `_headers` (a mapping
     added to this request), `_retries` (an int or a RetryPolicy).
+
+    For type checkers a call returns R (on a Client: talos_dynamic.Answer, the union of the result classes;
+    TalosClient declares each operation's own), or a StreamResult with `_stream=True`; items() yields V.
     """
 
     def __init__(self, client: BaseClient, operation: Operation, binding: SpecBinding | None = None) -> None:
@@ -450,7 +468,7 @@ class BoundOperation:
         """The keyword arguments this operation accepts."""
         return ArgumentTable(self.operation)
 
-    def _current(self) -> BoundOperation:
+    def _current(self) -> Self:
         """This operation in the spec in force: itself, its successor after a reload, or OperationRemovedError."""
         client = self._client
         binding = client._binding
@@ -459,26 +477,33 @@ class BoundOperation:
         operation = binding.names.get(self.operation.python_name)
         if operation is None:
             raise OperationRemovedError(removed_message(self.operation.python_name, binding, binding.spec.source))
-        return client._bind(operation, binding)
+        return client._bind(operation, binding)  # type: ignore[return-value]
 
     def _prepare(self, kwargs: dict[str, Any]) -> tuple[PreparedRequest, CallOptions]:
         settings = self._binding.settings
         options = call_options(settings, kwargs)
         return prepare(settings, self.operation, self.arguments, kwargs, options), options
 
-    def prepare(self, **kwargs: Any) -> PreparedCall:
+    def prepare(self, **kwargs: Any) -> PreparedCall[R]:
         """Validate and build the exact request, without sending it."""
         current = self._current()
         request, options = current._prepare(kwargs)
-        return PreparedCall(current, request, options)
+        return PreparedCall(current._send, request, options)
 
-    def __call__(self, **kwargs: Any) -> Any:
+    @overload
+    def __call__(self, *, _stream: Literal[True], **kwargs: Any) -> StreamResult: ...
+    @overload
+    def __call__(self, *, _stream: Literal[False] = ..., **kwargs: Any) -> R: ...
+    @overload
+    def __call__(self, *, _stream: bool, **kwargs: Any) -> R | StreamResult: ...
+
+    def __call__(self, **kwargs: Any) -> R | StreamResult:
         """Call the operation (see the class docstring for the underscore options)."""
         current = self._current()
         request, options = current._prepare(kwargs)
         return current._send(request, options)
 
-    def _send(self, request: PreparedRequest, options: CallOptions) -> Any:
+    def _send(self, request: PreparedRequest, options: CallOptions) -> R:
         return call(self._binding.settings, self._client.transport, self.operation, request, options)
 
     @cached_property
@@ -486,7 +511,7 @@ class BoundOperation:
         """How pages() walks this operation, as the spec shows it (None: the spec shows no paging)."""
         return detect_paging(self.arguments)
 
-    def pages(self, **kwargs: Any) -> Iterator[Any]:
+    def pages(self, **kwargs: Any) -> Iterator[R]:
         """Each page's result, lazily, the next one fetched when asked for (see talos_dynamic.call.paging).
 
         Besides the operation's arguments and per-call options: `_max_pages=`, `_max_items=`, and `_paging=`
@@ -495,7 +520,7 @@ class BoundOperation:
         current = self._current()
         return iterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> Iterator[Any]:
+    def items(self, **kwargs: Any) -> Iterator[V]:
         """Each item of every page, lazily; the same options as pages()."""
         current = self._current()
         return iterate_items(current, kwargs, current._send)
@@ -524,7 +549,7 @@ class BoundOperation:
         """Built from the spec on first access, then cached."""
         return self._docstring
 
-    def __get__(self, instance: object, owner: type | None = None) -> BoundOperation:
+    def __get__(self, instance: object, owner: type | None = None) -> Self:
         # Makes help() and IDEs treat an operation as a routine (signature and docstring shown).
         return self
 
@@ -534,40 +559,57 @@ class BoundOperation:
         return f"<operation {op.python_name} ({op.name}): {op.method} {op.path}{summary}>"
 
 
-class AsyncBoundOperation(BoundOperation):
-    # An operation of an AsyncClient: calling it returns a coroutine. __doc__ is the operation's, built from
-    # the spec, as for BoundOperation (a class docstring would hide it).
+class AsyncBoundOperation(BoundOperation[R, V]):
+    # An operation of an AsyncClient: calling it returns a coroutine of what BoundOperation's call returns.
+    # __doc__ is the operation's, built from the spec, as for BoundOperation (a class docstring would hide it).
     __doc__ = BoundOperation.__dict__["__doc__"]
 
-    async def __call__(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    @overload  # type: ignore[override]
+    async def __call__(self, *, _stream: Literal[True], **kwargs: Any) -> StreamResult: ...
+    @overload
+    async def __call__(self, *, _stream: Literal[False] = ..., **kwargs: Any) -> R: ...
+    @overload
+    async def __call__(self, *, _stream: bool, **kwargs: Any) -> R | StreamResult: ...
+
+    async def __call__(self, **kwargs: Any) -> R | StreamResult:
         """Call the operation (see the class docstring for the underscore options)."""
         current = self._current()
         request, options = current._prepare(kwargs)
         return await current._send(request, options)
 
-    async def _send(self, request: PreparedRequest, options: CallOptions) -> Any:  # type: ignore[override]
+    async def _send(self, request: PreparedRequest, options: CallOptions) -> R:  # type: ignore[override]
         return await acall(self._binding.settings, self._client.transport, self.operation, request, options)
 
-    def pages(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+    if TYPE_CHECKING:
+
+        def prepare(self, **kwargs: Any) -> PreparedCall[Coroutine[Any, Any, R]]: ...  # type: ignore[override]
+
+    def pages(self, **kwargs: Any) -> AsyncIterator[R]:  # type: ignore[override]
         """Each page's result: `async for page in client.<op>.pages(...)`; options as for Client."""
         current = self._current()
         return aiterate_pages(current, kwargs, current._send)
 
-    def items(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+    def items(self, **kwargs: Any) -> AsyncIterator[V]:  # type: ignore[override]
         """Each item of every page: `async for item in client.<op>.items(...)`."""
         current = self._current()
         return aiterate_items(current, kwargs, current._send)
 
 
+AnyOperation: TypeAlias = BoundOperation[Answer, ResultValue]  # an operation whose answers are known at run time only
 Client._bound_class = BoundOperation
 AsyncClient._bound_class = AsyncBoundOperation
 
 
-class PreparedCall:
-    """A validated request that has not been sent: inspect it, render it as curl, or send() it."""
+class PreparedCall(Generic[S]):
+    """A validated request that has not been sent: inspect it, render it as curl, or send() it.
 
-    def __init__(self, bound: BoundOperation, request: PreparedRequest, options: CallOptions) -> None:
-        self._bound = bound
+    send() returns what the operation's call does (a coroutine of it with AsyncClient).
+    """
+
+    def __init__(
+        self, send: Callable[[PreparedRequest, CallOptions], S], request: PreparedRequest, options: CallOptions
+    ) -> None:
+        self._send = send
         self._options = options
         self.request = request
         self.method, self.url, self.headers, self.body = request.method, request.url, request.headers, request.body
@@ -576,12 +618,12 @@ class PreparedCall:
         """A curl command line for this request, secrets masked unless `mask=False`."""
         return self.request.to_curl(mask)
 
-    def send(self, timeout: float | None = None) -> Any:
+    def send(self, timeout: float | None = None) -> S:
         """Send the request and read the answer as a normal call would (a coroutine with AsyncClient)."""
         options = self._options
         if timeout is not None:
             options = dataclasses.replace(options, timeout=check_timeout("timeout", timeout))
-        return self._bound._send(self.request, options)
+        return self._send(self.request, options)
 
     def __repr__(self) -> str:
         return repr(self.request)
@@ -593,19 +635,21 @@ def _refresh_interval(refresh: Any) -> float:
     return float(refresh)
 
 
-def _warn_broken(client: BaseClient, old: Spec, new: Spec) -> None:
-    """Log at WARNING the breaking changes that hit an operation the program has used."""
-    from .changes import diff
+def _warn_broken(client: BaseClient, old: SpecBinding, new: SpecBinding) -> None:
+    """Log at WARNING the breaking changes that hit an operation the program has used (in the Python names
+    of the two bindings)."""
+    from .changes.compare import compare
 
+    source = new.spec.source
     try:
-        report = diff(old, new)
+        report = compare(old, new)
     except Exception as exc:  # a report that cannot be made must not undo a good reload
-        logger.warning("reload: %s was reloaded; its changes could not be compared (%s)", new.source, exc)
+        logger.warning("reload: %s was reloaded; its changes could not be compared (%s)", source, exc)
         return
     hits = [c for c in report.breaking if c.operation in client._used]
     if hits:
         lines = "\n".join(f"  {c.kind}: {c.message}" for c in hits)
-        logger.warning("reload of %s breaks %d use(s) of this client:\n%s", new.source, len(hits), lines)
+        logger.warning("reload of %s breaks %d use(s) of this client:\n%s", source, len(hits), lines)
 
 
 def _install_contract(client: BaseClient, contract: Any) -> ContractRecorder:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from ..masking import mask_headers, mask_json
 
@@ -187,13 +188,14 @@ class Result(dict):  # a dict subclass so that json.dumps(result) works; read-on
         """The field's value, or `default` when the server did not send it."""
         return wrap(dict.__getitem__(self, key)) if dict.__contains__(self, key) else default
 
-    def _items(self) -> Any:
+    def _items(self) -> list[tuple[str, Any]]:
         return [(key, wrap(value)) for key, value in dict.items(self)]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{self._label()} is read-only")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self._label()} is read-only")
 
     def _read_only(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{self._label()} is read-only (to_json() gives a copy you can change)")
@@ -233,10 +235,13 @@ for _name in ("keys", "values", "items", "copy", *_MUTATING):
 del _name
 
 
-class ResultList(tuple):
+class ResultList(tuple[Any, ...]):
     """A read-only JSON array; objects inside are Results."""
 
-    def __new__(cls, data: list[Any], http: HttpInfo | None = None) -> ResultList:
+    _raw: list[Any]
+    _http: HttpInfo | None
+
+    def __new__(cls, data: list[Any], http: HttpInfo | None = None) -> Self:
         self = super().__new__(cls, (wrap(v) for v in data))
         self._raw = data
         self._http = http
@@ -296,11 +301,11 @@ class StreamResult:
     def __init__(self, http: HttpInfo) -> None:
         self.http = http
 
-    def iter_bytes(self, chunk_size: int = 65536):
+    def iter_bytes(self, chunk_size: int = 65536) -> Iterator[bytes]:
         """The body, chunk by chunk."""
         return self.http.response.iter_bytes(chunk_size)
 
-    def aiter_bytes(self, chunk_size: int = 65536):
+    def aiter_bytes(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
         """The body, chunk by chunk, with AsyncClient: `async for chunk in result.aiter_bytes()`."""
         return self.http.response.aiter_bytes(chunk_size)
 
@@ -350,10 +355,23 @@ class StreamResult:
 class _ItemsField(ResultList):
     """A list field named "items": the list for `r.items`, and `r.items()` still the dict's items."""
 
-    def __new__(cls, data: list[Any], owner: Result) -> _ItemsField:
+    _owner: Result
+
+    def __new__(cls, data: list[Any], owner: Result) -> Self:
         self = super().__new__(cls, data)
         self._owner = owner
         return self
 
-    def __call__(self) -> Any:
+    def __call__(self) -> list[tuple[str, Any]]:
         return self._owner._items()
+
+
+# What a call returns, by the body the server sent: a JSON object (or no body at all: an empty Result whose
+# `.http` has the status), an array, a number, true/false, text (a JSON string too), or binary data. Every one
+# carries `.http` and `to_json()` but BytesResult and TextResult (they are the body). `_stream=True` gives a
+# StreamResult instead.
+Answer: TypeAlias = Result | ResultList | IntResult | FloatResult | BoolResult | TextResult | BytesResult
+
+# A value read from inside a result (a field, an array element, an item of items()): objects and arrays as
+# Result and ResultList, scalars as plain Python values.
+ResultValue: TypeAlias = Result | ResultList | str | int | float | bool | None

@@ -13,7 +13,7 @@ import inspect
 import json as jsonlib
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlencode, urlsplit
 
@@ -325,30 +325,57 @@ class RequestsTransport:
         self.session.close()
 
 
-def _chunks(
-    request: PreparedRequest, raw: Any, size: int, limit: int | None, exchange: Any, timeout: float | None
+def read_chunks(
+    request: PreparedRequest,
+    chunks: Iterable[bytes],
+    declared_length: str,
+    close: Callable[[], object],
+    limit: int | None,
+    exchange: Any,
+    timeout: float | None,
+    read_failure: Callable[[Exception], str | None],
 ) -> Iterator[bytes]:
-    """The decoded body in chunks; TransportError past `limit` bytes (after decompression) or the deadline."""
-    import requests
-
-    declared = raw.headers.get("Content-Length", "")
-    if limit is not None and declared.isdigit() and int(declared) > limit:
-        raw.close()
+    """The decoded body in chunks, for every transport: TransportError past `limit` bytes (the Content-Length
+    declared, or after decompression), at the call's deadline, or when reading fails. `read_failure(exc)` says
+    which exceptions are the transport's own: "timeout" or "protocol" for those, None for any other (raised as
+    it is)."""
+    if limit is not None and declared_length.isdigit() and int(declared_length) > limit:
+        close()
         raise _too_large(request, limit)
     total = 0
     try:
-        for chunk in raw.iter_content(chunk_size=size):
+        for chunk in chunks:
             total += len(chunk)
             if limit is not None and total > limit:
-                raw.close()
+                close()
                 raise _too_large(request, limit)
             yield chunk
-    except requests.RequestException as exc:
+    except Exception as exc:
+        kind = read_failure(exc)
+        if kind is None:
+            raise
         if exchange is not None and exchange.expired:
             raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)") from None
+        if kind == "timeout":
+            raise _failure(request, "timeout", f"timed out after {timeout}s") from None
         raise _failure(request, "protocol", f"reading the body failed: {_why(exc)}") from None
     if exchange is not None and exchange.expired:
         raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)")
+
+
+def _chunks(
+    request: PreparedRequest, raw: Any, size: int, limit: int | None, exchange: Any, timeout: float | None
+) -> Iterator[bytes]:
+    """A requests.Response's body through read_chunks (nothing is read before the first chunk is asked for)."""
+    content_length = raw.headers.get("Content-Length", "")
+    chunks = raw.iter_content(chunk_size=size)
+    yield from read_chunks(request, chunks, content_length, raw.close, limit, exchange, timeout, _requests_failure)
+
+
+def _requests_failure(exc: Exception) -> str | None:
+    import requests
+
+    return "protocol" if isinstance(exc, requests.RequestException) else None
 
 
 def _too_large(request: PreparedRequest, limit: int) -> TransportError:

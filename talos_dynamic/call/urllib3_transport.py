@@ -25,7 +25,7 @@ import urllib3
 from urllib3 import exceptions as u3
 
 from .deadlines import WATCHDOG, WatchedHTTPPool, WatchedHTTPSPool
-from .transports import MAX_BODY_BYTES, Response, _failure, _refused, _too_large, _why
+from .transports import MAX_BODY_BYTES, Response, _failure, _refused, _why, read_chunks
 
 if TYPE_CHECKING:
     from .prepare import PreparedRequest
@@ -255,24 +255,13 @@ class _CookieResponse:
 def _chunks(
     request: PreparedRequest, raw: Any, size: int, limit: int | None, exchange: Any, timeout: float | None
 ) -> Iterator[bytes]:
-    """The decoded body in chunks; TransportError past `limit` bytes (after decompression) or the deadline."""
-    declared = raw.headers.get("Content-Length", "")
-    if limit is not None and declared.isdigit() and int(declared) > limit:
-        raw.close()
-        raise _too_large(request, limit)
-    total = 0
-    try:
-        for chunk in raw.stream(size, decode_content=True):
-            total += len(chunk)
-            if limit is not None and total > limit:
-                raw.close()
-                raise _too_large(request, limit)
-            yield chunk
-    except (u3.HTTPError, OSError) as exc:
-        if exchange is not None and exchange.expired:
-            raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)") from None
-        if isinstance(exc, u3.ReadTimeoutError):
-            raise _failure(request, "timeout", f"timed out after {timeout}s") from None
-        raise _failure(request, "protocol", f"reading the body failed: {_why(exc)}") from None
-    if exchange is not None and exchange.expired:
-        raise _failure(request, "timeout", f"timed out after {timeout}s (the call's deadline)")
+    """A urllib3 response's body through read_chunks (nothing is read before the first chunk is asked for)."""
+    content_length = raw.headers.get("Content-Length", "")
+    chunks = raw.stream(size, decode_content=True)
+    yield from read_chunks(request, chunks, content_length, raw.close, limit, exchange, timeout, _urllib3_failure)
+
+
+def _urllib3_failure(exc: Exception) -> str | None:
+    if isinstance(exc, u3.ReadTimeoutError):
+        return "timeout"
+    return "protocol" if isinstance(exc, u3.HTTPError | OSError) else None

@@ -26,4 +26,12 @@ def diff(old: Any, new: Any) -> SpecDiff:
     `.to_json()`."""
     from .compare import compare
 
-    return compare(load_spec(old), load_spec(new))
+    return compare(_named(old), _named(new))
+
+
+def _named(source: Any) -> Any:
+    """A client's SpecBinding (the Python names it bound), else the Spec."""
+    from ..reloading import SpecBinding
+
+    binding = getattr(source, "_binding", None)
+    return binding if isinstance(binding, SpecBinding) else load_spec(source)

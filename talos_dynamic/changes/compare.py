@@ -15,6 +15,7 @@ from typing import Any
 
 from ..call.arguments import ArgumentTable
 from ..explore.binding import bind_names
+from ..reloading import SpecBinding
 from ..spec.model import Spec
 from ..spec.naming import snake_case
 from ..spec.operations import Operation
@@ -34,29 +35,42 @@ class Field:
     enum: tuple[Any, ...] | None
 
 
-def compare(old: Spec, new: Spec) -> SpecDiff:
-    """Every change from `old` to `new`, each marked breaking or not."""
-    report = SpecDiff(old.source, new.source)
-    report.changes.extend(_operations(old, new))
-    report.changes.extend(_schemas(old, new))
+def compare(old: Spec | SpecBinding, new: Spec | SpecBinding) -> SpecDiff:
+    """Every change from `old` to `new`, each marked breaking or not. A client's SpecBinding gives the Python
+    names that client bound; a Spec no client has bound is named as a Client would name it."""
+    before, after = python_names(old), python_names(new)
+    old_spec, new_spec = _spec(old), _spec(new)
+    report = SpecDiff(old_spec.source, new_spec.source)
+    report.changes.extend(_operations(before, after))
+    report.changes.extend(_schemas(old_spec, new_spec))
     return report
 
 
-# -- operations ---------------------------------------------------------------------------------------
-def _by_name(spec: Spec) -> dict[str, Operation]:
-    """The operations by the Python name a Client binds each to."""
-    from ..client import Client  # the names a client reserves for itself
+def _spec(source: Spec | SpecBinding) -> Spec:
+    return source.spec if isinstance(source, SpecBinding) else source
 
-    if any(not op.python_name for op in spec.operations):
-        bind_names(spec.operations, {n for n in dir(Client) if not n.startswith("_")})
+
+# -- operations ---------------------------------------------------------------------------------------
+def python_names(source: Spec | SpecBinding) -> dict[str, Operation]:
+    """The operations by their Python names: those of a client's binding (its name table, clashes settled),
+    or, for a Spec, the names its operations were bound to, binding them as a Client would if none was."""
+    operations = _spec(source).operations
+    if not isinstance(source, SpecBinding) and any(not op.python_name for op in operations):
+        bind_names(operations, _client_names())
     found: dict[str, Operation] = {}
-    for operation in spec.operations:
+    for operation in operations:
         found.setdefault(operation.python_name, operation)
     return found
 
 
-def _operations(old: Spec, new: Spec) -> Iterator[Change]:
-    before, after = _by_name(old), _by_name(new)
+def _client_names() -> set[str]:
+    """The attribute names a Client keeps for itself (an operation of such a name is bound as `<name>_op`)."""
+    from ..client import Client  # the class only: no client is built
+
+    return {name for name in dir(Client) if not name.startswith("_")}
+
+
+def _operations(before: dict[str, Operation], after: dict[str, Operation]) -> Iterator[Change]:
     routes = {(op.method, op.path): name for name, op in after.items() if name not in before}
     paired: dict[str, str] = {}
     for name, operation in before.items():
