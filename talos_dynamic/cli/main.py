@@ -22,6 +22,7 @@ from .options import (
     EXIT_SPEC,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
+    cache_folder,
 )
 from .parser import parse_args
 from .usage import UsageError
@@ -52,6 +53,7 @@ def _run(argv: list[str] | None) -> int:
         TalosDynamicError,
         TransportError,
     )
+    from ..spec import parsed_cache
     from . import commands
 
     def fail(exc: BaseException, code: int) -> int:
@@ -60,7 +62,8 @@ def _run(argv: list[str] | None) -> int:
         return code
 
     try:
-        return getattr(commands, args.command)(args)
+        with parsed_cache.kept_in(cache_folder("documents")):  # a YAML spec parsed once, not on every command
+            return getattr(commands, args.command)(args)
     except (UsageError, RequestValidationError) as exc:
         return fail(exc, EXIT_USAGE)
     except ApiError as exc:

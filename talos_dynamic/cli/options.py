@@ -1,8 +1,11 @@
 """What the parser, the runner and the subcommands of talos-dynamic share: the environment variables, the
-exit codes, and the rules for --header and for starting the local server. Imports nothing heavy."""
+exit codes, the rules for --header and for starting the local server, the cache folder. Imports nothing
+heavy."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from ..bundled import TALOS_SPEC
@@ -27,3 +30,9 @@ def client_headers(values: list[str]) -> dict[str, str]:
 def local_server_wanted(args: Any) -> bool:
     """The bundled spec and no base URL: the command starts the local Talos server for itself."""
     return not args.base_url and args.spec == str(TALOS_SPEC)
+
+
+def cache_folder(name: str) -> Path:
+    """A folder of the command's cache: $XDG_CACHE_HOME/talos-dynamic/NAME (default ~/.cache)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "talos-dynamic" / name

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from ..errors import ConfigurationError, SpecError
+from . import parsed_cache
 
 if TYPE_CHECKING:
     import requests
@@ -98,6 +99,24 @@ def parse_text(text: str, source: str, limits: SpecLimits | None = None) -> Any:
     from .yaml_text import parse_yaml  # PyYAML loads only for a document that is not JSON
 
     return parse_yaml(text, source, limits)
+
+
+def _parse_file(data: bytes, source: str, limits: SpecLimits) -> Any:
+    """parse_text for a file's bytes; a YAML file comes from the parsed-document cache when the command line
+    keeps one (parsed_cache.py), and goes there once parsed."""
+    text = _decode(data, None, source)
+    if text.lstrip().startswith(("{", "[")) or not parsed_cache.active():
+        return parse_text(text, source, limits)
+    document = parsed_cache.lookup(data)
+    if document is not None:
+        _check_tree_depth(document, limits, source)
+        return document
+    from .yaml_text import parse_yaml_noting_anchors
+
+    document, anchored = parse_yaml_noting_anchors(text, source, limits)
+    if not anchored:  # an alias shares nodes, which JSON would copy (and the alias limit could not count)
+        parsed_cache.keep(data, document)
+    return document
 
 
 def too_deep(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
@@ -304,7 +323,7 @@ class DocumentStore:
                 raise SpecError(f"cannot read the file: {exc}", source=str(path)) from None
             if len(data) > self.limits.max_bytes:
                 raise _too_large(self.limits, str(path))
-            return parse_text(_decode(data, None, str(path)), str(path), self.limits)
+            return _parse_file(data, str(path), self.limits)
         if parts.scheme in ("http", "https"):
             return parse_text(self._download(uri), uri, self.limits)
         raise SpecError(f"cannot load a document from {parts.scheme or 'a relative'} URI", source=uri)

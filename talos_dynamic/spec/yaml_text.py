@@ -43,10 +43,15 @@ _SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 def parse_yaml(text: str, source: str, limits: SpecLimits) -> Any:
     """The document in YAML `text`; SpecError naming the source and the line when it is not valid YAML or
     is past the limits (aliases counted before anything is expanded)."""
+    return parse_yaml_noting_anchors(text, source, limits)[0]
+
+
+def parse_yaml_noting_anchors(text: str, source: str, limits: SpecLimits) -> tuple[Any, bool]:
+    """parse_yaml, and whether the text defines an anchor (without one, no alias shares a node)."""
     loader = _SpecYamlLoader(text)
     try:
-        node = _compose(loader, limits, source)
-        return None if node is None else loader.construct_document(node)
+        node, anchored = _compose(loader, limits, source)
+        return (None if node is None else loader.construct_document(node)), anchored
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # PyYAML >= 6.0.4's own flow limit
@@ -62,8 +67,9 @@ def parse_yaml(text: str, source: str, limits: SpecLimits) -> Any:
         loader.dispose()
 
 
-def _compose(loader: Any, limits: SpecLimits, source: str) -> yaml.Node | None:
-    """The YAML document's node graph, composed from the parser's events without recursion.
+def _compose(loader: Any, limits: SpecLimits, source: str) -> tuple[yaml.Node | None, bool]:
+    """The YAML document's node graph, composed from the parser's events without recursion, and whether it
+    defines an anchor.
 
     Like go-yaml, it counts what aliases add as it goes: each alias adds the size of the node it names,
     aliases inside that node included (an alias bomb's expanded size is known here without expanding
@@ -73,7 +79,7 @@ def _compose(loader: Any, limits: SpecLimits, source: str) -> yaml.Node | None:
     loader.get_event()  # stream start
     if loader.check_event(yaml.StreamEndEvent):
         loader.get_event()
-        return None
+        return None, False
     loader.get_event()  # document start
     anchors: dict[str, yaml.Node] = {}
     shapes: dict[int, tuple[int, int]] = {}  # id(anchored node) -> (height, expanded size), once complete
@@ -151,4 +157,4 @@ def _compose(loader: Any, limits: SpecLimits, source: str) -> yaml.Node | None:
             "expected a single document in the stream", node.start_mark, "but found another document", extra.start_mark
         )
     loader.get_event()
-    return node
+    return node, bool(anchors)
