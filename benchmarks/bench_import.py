@@ -2,9 +2,10 @@
 requests` and an empty interpreter, interleaved in rounds.
 
 Prints the median wall time of each, and of the imports above `import requests` (the package's own cost:
-its time minus requests'). The command line: `--help`, and `ops --names`, which bash TAB completion runs
-to complete operation names. Targets: imports <= 150 ms above `import requests`; `--help` and completion
-<= 200 ms.
+`from talos_dynamic import Client`'s time minus requests'; `import talos_dynamic` alone imports nothing, each
+public name loads on first access). The command line: `--help`, and `ops --names` on the bundled spec (a TAB
+reads a cached index instead: benchmarks/bench_cli.py measures it). Targets: imports <= 150 ms above
+`import requests`; `--help` and `ops --names` <= 200 ms.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ COMMANDS = {
     "import talos_dynamic": [sys.executable, "-c", "import talos_dynamic"],
     "from talos_dynamic import Client": [sys.executable, "-c", "from talos_dynamic import Client"],
     "talos-dynamic --help": [sys.executable, "-m", "talos_dynamic.cli", "--help"],
-    "talos-dynamic ops --names (TAB)": [sys.executable, "-m", "talos_dynamic.cli", "ops", "--names"],
+    "talos-dynamic ops --names": [sys.executable, "-m", "talos_dynamic.cli", "ops", "--names"],
 }
 
 
@@ -39,10 +40,10 @@ def main() -> None:
     print(f"fresh interpreter each time, median of {args.repeat} interleaved rounds; {machine()}")
     for name, seconds in wall.items():
         print(f"{name:<36}{seconds * 1000:>9.1f} ms")
-    above = (wall["import talos_dynamic"] - wall["import requests"]) * 1000
+    above = (wall["from talos_dynamic import Client"] - wall["import requests"]) * 1000
     verdict = "met" if above <= 150 else "NOT met"
-    print(f"import talos_dynamic above import requests: {above:.1f} ms (target <= 150 ms: {verdict})")
-    for name in ("talos-dynamic --help", "talos-dynamic ops --names (TAB)"):
+    print(f"from talos_dynamic import Client above import requests: {above:.1f} ms (target <= 150 ms: {verdict})")
+    for name in ("talos-dynamic --help", "talos-dynamic ops --names"):
         verdict = "met" if wall[name] <= 0.2 else "NOT met"
         print(f"{name}: {wall[name] * 1000:.1f} ms (target <= 200 ms: {verdict})")
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..bundled import BUNDLED_SPECS
-from .main import EXIT_FAILED, build_parser, client_headers, local_server_wanted
+from .options import EXIT_FAILED, client_headers, local_server_wanted
 from .usage import UsageError
-from .values import parse_pairs, read_body
 
 if TYPE_CHECKING:
     from ..client import BoundOperation, Client
@@ -133,6 +132,7 @@ def call(args: Any) -> int:
 def _call(args: Any, parts: str, base_url: str | None, token: str | None) -> int:
     from ..errors import ApiError
     from .exchange import Exchange, error_json, write_json, write_request, write_response, write_result
+    from .values import parse_pairs, read_body
 
     client = build_client(args, base_url, token)
     operation = find_operation(client, args.operation)
@@ -176,6 +176,7 @@ def completion(args: Any) -> int:
     from ..bundled import TALOS_SPEC
     from ..client import Client
     from .completion import script
+    from .parser import build_parser
 
     names = [op.__name__ for op in Client(TALOS_SPEC, base_url="http://127.0.0.1").operations]
     sys.stdout.write(script(args.shell, build_parser(), names))

@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .options import cache_folder
+
 OPERATION_COMMANDS = ("call", "describe")
 FILE_OPTIONS = ("--spec", "--body", "--report-json", "--report-junit", "--baseline", "--tests")
 
 
 def index_dir() -> Path:
     """Where the operation-name indexes live: $XDG_CACHE_HOME/talos-dynamic/operations."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "talos-dynamic" / "operations"
+    return cache_folder("operations")
 
 
 def index_key(spec: str) -> str:

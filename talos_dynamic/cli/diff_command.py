@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import SpecError
 from .usage import UsageError
 
 
@@ -38,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the report (and the hits in --usage code); the exit code says whether to fail."""
     from ..changes import diff
     from ..changes.usage import find_usage
+    from ..errors import SpecError
 
     if args.usage and not Path(args.usage).exists():
         raise UsageError(f"--usage {args.usage}: no such file or folder")

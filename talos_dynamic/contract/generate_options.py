@@ -1,6 +1,6 @@
-"""The `contract` subcommand's options for generated cases, and which runner it calls.
+"""Which runner the `contract` subcommand calls, and with what (its options are parsed in cli/parser.py).
 
-Kept apart from generation.py so that building the command line imports nothing of the generator.
+Kept apart from generation.py so that choosing a runner imports nothing of the generator before it runs.
 """
 
 from __future__ import annotations
@@ -12,30 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 DEFAULT_MAX_CASES = 500
-
-
-def add_generate_options(parser: argparse.ArgumentParser, which: Any) -> None:
-    """The `contract` subcommand's options for generated cases (`which`: the --scenario/--tests group)."""
-    which.add_argument(
-        "--generate", action="store_true", help="generate cases from the spec (no scenario or test code needed)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="with --generate: the same seed sends the same requests")
-    parser.add_argument(
-        "--max-cases",
-        type=_positive_int,
-        default=DEFAULT_MAX_CASES,
-        metavar="N",
-        help="with --generate: at most N requests",
-    )
-    parser.add_argument("--max-time", type=float, metavar="SECONDS", help="with --generate: stop after this long")
-    parser.add_argument("--report-html", metavar="FILE", help="a self-contained HTML report")
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def runner_for(args: argparse.Namespace) -> Callable[..., int]:
@@ -50,7 +26,11 @@ def runner_for(args: argparse.Namespace) -> Callable[..., int]:
     from .generation import run_generated
 
     return functools.partial(
-        run_generated, seed=args.seed, max_cases=args.max_cases, max_time=args.max_time, report_html=args.report_html
+        run_generated,
+        seed=args.seed,
+        max_cases=DEFAULT_MAX_CASES if args.max_cases is None else args.max_cases,
+        max_time=args.max_time,
+        report_html=args.report_html,
     )
 
 

@@ -1,5 +1,19 @@
-"""The spec model: documents, $refs, the Swagger 2.0 upgrade, operations and schemas. Imports nothing above it."""
+"""The spec model: documents, $refs, the Swagger 2.0 upgrade, operations and schemas. Imports nothing above it.
 
-from .model import Spec
+`Spec` loads on first access, so that a module of the package (documents, naming) can be imported alone.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Spec
 
 __all__ = ["Spec"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Spec":
+        from .model import Spec
+
+        return Spec
+    raise AttributeError(f"module 'talos_dynamic.spec' has no attribute {name!r}")

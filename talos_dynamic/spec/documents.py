@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-import requests
-import yaml
-from requests.cookies import RequestsCookieJar
-from requests.structures import CaseInsensitiveDict
-
 from ..errors import ConfigurationError, SpecError
+from . import parsed_cache
 
 if TYPE_CHECKING:
+    import requests
+    from requests.cookies import RequestsCookieJar
+
     from .refs import RefPolicy
 
 ACCEPT = "application/json, application/yaml;q=0.9, */*;q=0.5"
@@ -81,34 +80,6 @@ class SpecLimits:
         raise ConfigurationError(f"spec limits are a SpecLimits or a dict, not {type(value).__name__}")
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SpecYamlLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML loading that keeps timestamps as strings and makes every mapping key a string."""
-
-
-_SpecYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    loader.flatten_mapping(node)
-    pairs = loader.construct_pairs(node, deep=True)
-    return {k if isinstance(k, str) else _key_text(k): v for k, v in pairs}
-
-
-def _key_text(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return "null" if key is None else str(key)
-
-
-_SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
 def parse_text(text: str, source: str, limits: SpecLimits | None = None) -> Any:
     """Parse JSON or YAML text within `limits`; errors name the source and the line."""
     limits = limits or SpecLimits()
@@ -119,39 +90,45 @@ def parse_text(text: str, source: str, limits: SpecLimits | None = None) -> Any:
         except json.JSONDecodeError:
             pass  # YAML flow style is a superset of JSON; let YAML report the problem
         except RecursionError:
-            raise _too_deep_for_python(limits, source) from None
+            raise too_deep_for_python(limits, source) from None
         except ValueError as exc:  # an integer past Python's digit limit
             raise SpecError(f"not valid JSON: {exc}", source=source) from None
         else:
             _check_tree_depth(document, limits, source)
             return document
-    loader = _SpecYamlLoader(text)
-    try:
-        node = _compose(loader, limits, source)
-        return None if node is None else loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # PyYAML >= 6.0.4's own flow limit
-            raise _too_deep(limits, source, mark) from None
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecError(f"not valid JSON or YAML{where}: {problem}", source=source) from None
-    except RecursionError:  # only when max_depth was raised past what Python's recursion limit allows
-        raise _too_deep_for_python(limits, source) from None
-    except ValueError as exc:  # an integer past Python's digit limit
-        raise SpecError(f"not valid YAML: {exc}", source=source) from None
-    finally:
-        loader.dispose()
+    from .yaml_text import parse_yaml  # PyYAML loads only for a document that is not JSON
+
+    return parse_yaml(text, source, limits)
 
 
-def _too_deep(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+def _parse_file(data: bytes, source: str, limits: SpecLimits) -> Any:
+    """parse_text for a file's bytes; a YAML file comes from the parsed-document cache when the command line
+    keeps one (parsed_cache.py), and goes there once parsed."""
+    text = _decode(data, None, source)
+    if text.lstrip().startswith(("{", "[")) or not parsed_cache.active():
+        return parse_text(text, source, limits)
+    document = parsed_cache.lookup(data)
+    if document is not None:
+        _check_tree_depth(document, limits, source)
+        return document
+    from .yaml_text import parse_yaml_noting_anchors
+
+    document, anchored = parse_yaml_noting_anchors(text, source, limits)
+    if not anchored:  # an alias shares nodes, which JSON would copy (and the alias limit could not count)
+        parsed_cache.keep(data, document)
+    return document
+
+
+def too_deep(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+    """The error for a document nested deeper than max_depth (at the YAML mark, when known)."""
     where = f" at line {mark.line + 1}" if mark is not None else ""
     return SpecError(
         f"objects and arrays nest deeper than {limits.max_depth} levels{where} (SpecLimits.max_depth)", source=source
     )
 
 
-def _too_deep_for_python(limits: SpecLimits, source: str) -> SpecError:
+def too_deep_for_python(limits: SpecLimits, source: str) -> SpecError:
+    """The error for a document nested past Python's recursion limit (max_depth raised that far)."""
     return SpecError(
         f"objects and arrays nest deeper than Python's recursion limit allows (SpecLimits.max_depth is"
         f" {limits.max_depth})",
@@ -159,105 +136,14 @@ def _too_deep_for_python(limits: SpecLimits, source: str) -> SpecError:
     )
 
 
-def _too_many_aliases(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+def too_many_aliases(limits: SpecLimits, source: str, mark: Any = None) -> SpecError:
+    """The error for shared nodes (YAML aliases, a dict's shared containers) past max_alias_nodes."""
     where = f" (at line {mark.line + 1})" if mark is not None else ""
     return SpecError(
         f"excessive aliasing: aliases would expand the document by more than {limits.max_alias_nodes} nodes"
         f"{where} (SpecLimits.max_alias_nodes)",
         source=source,
     )
-
-
-def _compose(loader: Any, limits: SpecLimits, source: str) -> yaml.Node | None:
-    """The YAML document's node graph, composed from the parser's events without recursion.
-
-    Like go-yaml, it counts what aliases add as it goes: each alias adds the size of the node it names,
-    aliases inside that node included (an alias bomb's expanded size is known here without expanding
-    anything), and refuses the document once aliases add more than max_alias_nodes nodes, or it nests
-    (aliases expanded) deeper than max_depth, or an alias names a node that contains it.
-    """
-    loader.get_event()  # stream start
-    if loader.check_event(yaml.StreamEndEvent):
-        loader.get_event()
-        return None
-    loader.get_event()  # document start
-    anchors: dict[str, yaml.Node] = {}
-    shapes: dict[int, tuple[int, int]] = {}  # id(anchored node) -> (height, expanded size), once complete
-    stack: list[list[Any]] = []  # open collections: [node, height of its children, expanded size, mapping key]
-    added = 0
-    while True:
-        event = loader.get_event()
-        if isinstance(event, yaml.AliasEvent):
-            node = anchors.get(event.anchor)
-            if node is None:
-                raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
-                )
-            if id(node) not in shapes:
-                raise SpecError(
-                    f"the YAML alias *{event.anchor} at line {event.start_mark.line + 1} names a node that contains it",
-                    source=source,
-                )
-            height, size = shapes[id(node)]
-            added += size
-            if added > limits.max_alias_nodes:
-                raise _too_many_aliases(limits, source, event.start_mark)
-            if len(stack) + height > limits.max_depth:
-                raise _too_deep(limits, source, event.start_mark)
-        elif isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            if event.anchor is not None and event.anchor in anchors:
-                raise yaml.composer.ComposerError(
-                    f"found duplicate anchor {event.anchor!r}; first occurrence",
-                    anchors[event.anchor].start_mark,
-                    "second occurrence",
-                    event.start_mark,
-                )
-            kind = {yaml.ScalarEvent: yaml.ScalarNode, yaml.SequenceStartEvent: yaml.SequenceNode}.get(
-                type(event), yaml.MappingNode
-            )
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(kind, getattr(event, "value", None), event.implicit)
-            if kind is yaml.ScalarNode:
-                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-                height, size = 0, 1
-                if event.anchor is not None:
-                    anchors[event.anchor] = node
-                    shapes[id(node)] = (height, size)
-            else:
-                if len(stack) >= limits.max_depth:
-                    raise _too_deep(limits, source, event.start_mark)
-                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
-                if event.anchor is not None:
-                    anchors[event.anchor] = node
-                stack.append([node, 0, 1, None, event.anchor])
-                continue
-        else:  # the end of the innermost collection
-            node, height, size, _, anchor = stack.pop()
-            node.end_mark = event.end_mark
-            height += 1
-            if anchor is not None:
-                shapes[id(node)] = (height, size)
-        if not stack:
-            break
-        parent = stack[-1]
-        parent[1] = max(parent[1], height)
-        parent[2] += size
-        if not isinstance(parent[0], yaml.MappingNode):
-            parent[0].value.append(node)
-        elif parent[3] is None:
-            parent[3] = node
-        else:
-            parent[0].value.append((parent[3], node))
-            parent[3] = None
-    loader.get_event()  # document end
-    if not loader.check_event(yaml.StreamEndEvent):
-        extra = loader.get_event()
-        raise yaml.composer.ComposerError(
-            "expected a single document in the stream", node.start_mark, "but found another document", extra.start_mark
-        )
-    loader.get_event()
-    return node
 
 
 def check_shape(document: Any, limits: SpecLimits, source: str) -> None:
@@ -281,15 +167,15 @@ def check_shape(document: Any, limits: SpecLimits, source: str) -> None:
                 height, size = shapes[key]
                 added += size
                 if added > limits.max_alias_nodes:
-                    raise _too_many_aliases(limits, source)
+                    raise too_many_aliases(limits, source)
                 if len(stack) + height > limits.max_depth:
-                    raise _too_deep(limits, source)
+                    raise too_deep(limits, source)
                 frame[2], frame[3] = max(frame[2], height), frame[3] + size
                 continue
             if key in open_ids:
                 raise SpecError("the document contains itself (a dict or list inside itself)", source=source)
             if len(stack) >= limits.max_depth:
-                raise _too_deep(limits, source)
+                raise too_deep(limits, source)
             open_ids.add(key)
             stack.append([member, iter(_members(member)), 0, 1])
             break
@@ -312,7 +198,7 @@ def _check_tree_depth(document: Any, limits: SpecLimits, source: str) -> None:
         for member in members:
             if type(member) is dict or type(member) is list:
                 if depth >= limits.max_depth:
-                    raise _too_deep(limits, source)
+                    raise too_deep(limits, source)
                 stack.append((member, depth + 1))
 
 
@@ -437,7 +323,7 @@ class DocumentStore:
                 raise SpecError(f"cannot read the file: {exc}", source=str(path)) from None
             if len(data) > self.limits.max_bytes:
                 raise _too_large(self.limits, str(path))
-            return parse_text(_decode(data, None, str(path)), str(path), self.limits)
+            return _parse_file(data, str(path), self.limits)
         if parts.scheme in ("http", "https"):
             return parse_text(self._download(uri), uri, self.limits)
         raise SpecError(f"cannot load a document from {parts.scheme or 'a relative'} URI", source=uri)
@@ -448,6 +334,8 @@ class DocumentStore:
         The timeout bounds the whole download (every hop, the headers and the body): a server that drips
         the document one byte at a time is cut off at the deadline, not once per read.
         """
+        import requests  # loaded only when a spec is downloaded
+
         from ..call.deadlines import WATCHDOG, install  # the same watchdog the calls use (urllib3 only)
 
         own_session = self._own_session()
@@ -505,6 +393,10 @@ class DocumentStore:
         """The session for the spec's own origin: the user's settings and credentials, but the store's own
         cookie jar (a copy of the user's), so a cookie set while the spec loads (a login page's) never
         authenticates the calls made later on the user's session."""
+        import requests
+        from requests.cookies import RequestsCookieJar
+        from requests.structures import CaseInsensitiveDict
+
         own = requests.Session()
         user = self._session
         if user is not None:
@@ -532,6 +424,8 @@ class DocumentStore:
 
     def _plain_session(self) -> requests.Session:
         """A session without the user's credentials, for origins other than the spec's."""
+        import requests
+
         plain = requests.Session()
         if self._session is not None:
             plain.proxies = dict(self._session.proxies)
@@ -689,7 +583,7 @@ def copy_dict_source(source: dict[str, Any], limits: SpecLimits | None = None, n
     try:
         return copy.deepcopy(source)
     except RecursionError:  # only when max_depth was raised past what Python's recursion limit allows
-        raise _too_deep_for_python(limits, name) from None
+        raise too_deep_for_python(limits, name) from None
 
 
 def _no_netrc(request: Any) -> Any:

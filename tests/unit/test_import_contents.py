@@ -1,5 +1,8 @@
-"""What `import talos_dynamic` loads: nothing heavy (the JSON Schema stack, openapi-core and pydantic, httpx,
-asyncio, the contract, server and CLI packages load where they are first used)."""
+"""What importing talos_dynamic loads: `import talos_dynamic` nothing but the package's own file; `from
+talos_dynamic import Client` nothing heavy (the JSON Schema stack, openapi-core and pydantic, httpx, asyncio,
+the contract, server and CLI packages load where they are first used); `talos-dynamic --help` and the parser
+that completion scripts are generated from, neither requests, PyYAML, nor the client. Tests of structure, not
+of timing: benchmarks/bench_cli.py measures the time."""
 
 from __future__ import annotations
 
@@ -41,11 +44,69 @@ def loaded_after(code: str) -> set[str]:
     return set(json.loads(out.splitlines()[-1]))
 
 
-@pytest.mark.parametrize("code", ["import talos_dynamic", "from talos_dynamic import Client, MockTransport, Response"])
-def test_importing_the_package_loads_nothing_heavy(code):
-    loaded = loaded_after(code)
+def test_importing_the_package_loads_none_of_its_modules():
+    loaded = loaded_after("import talos_dynamic")
+    assert sorted(name for name in loaded if name.startswith("talos_dynamic.")) == []
+    assert not {"requests", "urllib3", "yaml"} & loaded
+
+
+def test_importing_the_client_loads_nothing_heavy():
+    loaded = loaded_after("from talos_dynamic import Client, MockTransport, Response")
     assert "talos_dynamic.client" in loaded
     assert sorted(name for name in HEAVY if name in loaded) == []
+
+
+# what `talos-dynamic --help` must not load (each is tens of milliseconds, or loads more that is)
+NOT_FOR_HELP = (
+    "requests",
+    "yaml",
+    "asyncio",
+    "rich",
+    "jsonschema",
+    "openapi_core",
+    "talos_dynamic.contract",
+    "talos_dynamic.client",
+    "talos_dynamic.spec",
+    "talos_dynamic.call",
+)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["call", "--help"], ["contract", "--help"], ["--version"]])
+def test_the_command_line_help_loads_neither_requests_yaml_asyncio_nor_the_contract_package(argv):
+    loaded = loaded_after(
+        "import contextlib, io\n"
+        "from talos_dynamic.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main({argv!r})"
+    )
+    assert "talos_dynamic.cli.parser" in loaded
+    assert sorted(name for name in NOT_FOR_HELP if name in loaded) == []
+
+
+def test_building_the_parser_loads_nothing_heavy():
+    loaded = loaded_after("from talos_dynamic.cli.parser import build_parser\nbuild_parser()")
+    assert sorted(name for name in NOT_FOR_HELP if name in loaded) == []
+
+
+def test_a_json_spec_file_is_parsed_without_yaml_or_requests(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}')
+    loaded = loaded_after(
+        "from talos_dynamic.spec.documents import DocumentStore, source_uri\n"
+        f"store = DocumentStore()\nassert store.get(source_uri({str(spec)!r})[0])['openapi'] == '3.0.3'"
+    )
+    assert not {"yaml", "requests", "urllib3"} & loaded
+
+
+def test_a_yaml_spec_file_loads_yaml_but_not_requests(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    loaded = loaded_after(
+        "from talos_dynamic.spec.documents import DocumentStore, source_uri\n"
+        f"store = DocumentStore()\nassert store.get(source_uri({str(spec)!r})[0])['openapi'] == '3.0.3'"
+    )
+    assert "yaml" in loaded
+    assert not {"requests", "urllib3"} & loaded
 
 
 def test_lazy_names_still_import_and_are_listed():

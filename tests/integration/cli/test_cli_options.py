@@ -209,3 +209,13 @@ def test_the_index_is_keyed_by_absolute_spec_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert index_key("specs/x.yaml") == index_key(str(Path(tmp_path) / "specs/x.yaml"))
     assert index_key("https://h/openapi.json") == "https___h_openapi.json"
+
+
+def test_the_generated_cases_budget_defaults_to_the_generators():
+    from talos_dynamic.cli.parser import parse_args
+    from talos_dynamic.contract.generate_options import DEFAULT_MAX_CASES, runner_for
+
+    assert runner_for(parse_args(["contract", "--generate"])).keywords["max_cases"] == DEFAULT_MAX_CASES
+    assert runner_for(parse_args(["contract", "--generate", "--max-cases", "7"])).keywords["max_cases"] == 7
+    shown = run("contract", "--help")
+    assert f"at most N requests (default: {DEFAULT_MAX_CASES})" in " ".join(shown.stdout.split())
