@@ -14,7 +14,9 @@ keeps the smallest request that produced it, as a curl line with secrets masked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 import time
 import traceback
@@ -428,6 +430,26 @@ def _failure(check: str) -> type[_CaseFailed]:
 
 
 # -- the command line ---------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _hypothesis_data_in_cache() -> Iterator[None]:
+    """Hypothesis keeps what it computes once (Unicode tables for UTF-8 text: about a second; the constants of
+    loaded modules) in a `.hypothesis` folder of the working directory, which the command would leave in the
+    user's project and compute again in each fresh checkout. The command keeps it in the user's cache
+    instead ($XDG_CACHE_HOME/talos-dynamic/hypothesis) unless HYPOTHESIS_STORAGE_DIRECTORY chooses, and puts
+    Hypothesis' default back afterwards."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    set_hypothesis_home_dir(os.path.join(cache, "talos-dynamic", "hypothesis"))
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(None)
+
+
 def run_generated(
     *,
     spec: str,
@@ -458,7 +480,10 @@ def run_generated(
     started = dt.datetime.now(dt.UTC)
     accepted = baseline if isinstance(baseline, set) else load_baseline(baseline)
     config = ContractConfig(severities=severities or {}, max_response_time=max_response_time)
-    with Client(spec, base_url=base_url, token=token, headers=headers, contract=config, retries=0) as client:
+    with (
+        Client(spec, base_url=base_url, token=token, headers=headers, contract=config, retries=0) as client,
+        _hypothesis_data_in_cache(),
+    ):
         run = generate(client, seed=seed, max_cases=max_cases, max_time=max_time, progress=Progress(out, accepted))
         report = build_report(
             client.contract,

@@ -233,3 +233,18 @@ def test_an_exception_inside_generation_is_an_error_of_the_run_not_a_pass(tmp_pa
     assert f"ERROR: generation broke in {len(broken)} case(s)" in out and "PASSED" not in out.splitlines()[-1]
     assert ET.parse(paths["xml"]).getroot().find("testsuite").get("errors") == str(len(broken))
     assert "ERROR</span>" in paths["html"].read_text()
+
+
+def test_generate_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path):
+    """What Hypothesis computes once is kept in the user's cache, not in a `.hypothesis` of the project."""
+    work, cache = tmp_path / "project", tmp_path / "cache"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env.update(XDG_CACHE_HOME=str(cache), PYTHONPATH=os.pathsep.join(sys.path))
+    with start_server(token=ADMIN_TOKEN) as server:
+        command = [sys.executable, "-m", "talos_dynamic.cli", "contract", "--base-url", server.url]
+        command += ["--token", ADMIN_TOKEN, "--generate", "--max-cases", "40"]
+        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1) and "Generated " in done.stdout, done.stdout + done.stderr
+    assert list(work.iterdir()) == []
+    assert (cache / "talos-dynamic" / "hypothesis").is_dir()
