@@ -2,7 +2,9 @@
 --fault (and clean): which fault each tool finds and its wall time, with the same case budget.
 
 The budget: schemathesis runs with `--max-examples N` (per operation and phase), and talos-dynamic with
-`--max-cases` set to the number of test cases schemathesis reported generating in the same run. Both run
+`--max-cases` set to the number of test cases schemathesis reported generating in the same run: each of its
+test cases is one request (its HAR report lists as many entries), and --max-cases counts every request
+ours sends, shrinking included (the deletion of what the run created is not counted). Both run
 as subprocesses (start-up included), one at a time, against the same server; --python runs
 talos-dynamic with another interpreter (a venv holding only its own dependencies, as schemathesis has).
 schemathesis is found on PATH or given with --schemathesis; it is measured only, never a dependency. Target: every fault
@@ -91,7 +93,13 @@ def run_schemathesis(command: list[str], url: str, examples: int, seed: int, fol
     seconds = time.perf_counter() - started
     data = json.loads(report.read_text())
     failures = [(f.get("title", ""), op) for f in data.get("failures", []) for op in f.get("operations", [])]
-    return {"seconds": seconds, "cases": data["test_cases"]["generated"], "failures": failures}
+    tested = data.get("operations", {})
+    return {
+        "seconds": seconds,
+        "cases": data["test_cases"]["generated"],
+        "failures": failures,
+        "tested": f"{tested.get('tested', '?')}/{tested.get('total', '?')}",
+    }
 
 
 def run_talos(python: str, url: str, budget: int, seed: int, folder: Path) -> dict:
@@ -123,7 +131,13 @@ def run_talos(python: str, url: str, budget: int, seed: int, folder: Path) -> di
     seconds = time.perf_counter() - started
     data = json.loads(report.read_text())
     findings = {(f["check"], f["operation"]) for f in data["findings"] if f["severity"] == "error"}
-    return {"seconds": seconds, "requests": data["generation"]["requests"], "findings": findings}
+    coverage = data["coverage"]
+    return {
+        "seconds": seconds,
+        "requests": data["generation"]["requests"],
+        "findings": findings,
+        "tested": f"{coverage['operations_exercised']}/{coverage['operations_total']}",
+    }
 
 
 def _environment(python: str) -> dict[str, str]:
@@ -169,6 +183,7 @@ def main() -> None:
         f"{'small found':<12}{'small s':>8}{'ratio':>8}"
     )
     totals = {"talos": 0, "st": 0, "small": 0, "talos_s": 0.0, "st_s": 0.0, "small_s": 0.0, "st_found_talos_missed": 0}
+    tested: list[str] = []
     for fault in args.faults.split(","):
         with (
             tempfile.TemporaryDirectory() as folder,
@@ -204,6 +219,7 @@ def main() -> None:
         totals["st_s"] += st["seconds"]
         totals["small_s"] += small["seconds"]
         ratio = talos["seconds"] / st["seconds"] if st["seconds"] else float("nan")
+        tested.append(f"{fault}: talos-dynamic {talos['tested']}, schemathesis {st['tested']}")
         print(
             f"{fault:<22}{talos_found:<13}{talos['seconds']:>9.2f}{talos['requests']:>10}   "
             f"{st_found:<10}{st['seconds']:>8.2f}{st['cases']:>10}{ratio:>12.3f}   "
@@ -216,6 +232,7 @@ def main() -> None:
         f"wall time {totals['talos_s']:.1f} s vs {totals['st_s']:.1f} s "
         f"(ratio {totals['talos_s'] / totals['st_s']:.3f}; target <= 0.2)"
     )
+    print("operations exercised (talos-dynamic) / tested without an error (schemathesis): " + "; ".join(tested))
     print(
         f"talos-dynamic at {args.small} requests: {totals['small']}/{faults} faults in {totals['small_s']:.1f} s "
         f"(ratio to schemathesis {totals['small_s'] / totals['st_s']:.3f})"

@@ -105,7 +105,7 @@ def check_response(
     if not spec.content:
         return [], None
     content_type = response.headers.get("Content-Type", "")
-    if body is None:
+    if body is None and not response.content:  # a JSON `null` body decodes to None too: checked as a value
         if status in NO_BODY_STATUSES or operation.method == "HEAD" or _all_empty(spec):
             return [], None
         return [Violation("body", "$", "content", f"empty body; expected {', '.join(spec.content)}")], None

@@ -14,12 +14,16 @@ keeps the smallest request that produced it, as a curl line with secrets masked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..call.arguments import ArgumentTable
@@ -41,6 +45,7 @@ from .strategies import (
 )
 
 PHASES = ("examples", "stateful", "auth", "negative", "positive")
+EXIT_FINDINGS, EXIT_BROKEN = 1, 5  # run_generated's exit codes besides 0 (5: generation itself broke)
 SHRINK_CALLS = 25  # requests one operation's shrinking may add to its share
 
 
@@ -83,6 +88,12 @@ class GenerationRun:
     def errors(self) -> list[Finding]:
         """The findings at error severity."""
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def broken(self) -> list[CaseResult]:
+        """The cases generation itself broke in (an unexpected exception, e.g. a library clash): what they
+        were meant to test went untested; their message says what was raised and where."""
+        return [case for case in self.cases if case.outcome == "error"]
 
     def summary(self) -> dict[str, Any]:
         """The run's settings and counts, for the JSON report's `generation` entry."""
@@ -238,6 +249,8 @@ class _Runner:
             else:
                 cases = {"examples": self._examples, "auth": self._auth, "negative": self._negative}[phase](item)
                 self._send_all(cases, share, problems)
+        except Exception as error:  # noqa: BLE001 - the generator broke, not the server: an error of the run
+            return CaseResult(name, "error", time.perf_counter() - started, _broke(error))
         finally:
             recorder.case = outer  # a pytest test's own name, when generate() runs inside one
         message = "; ".join(dict.fromkeys(problems))[:500] or None
@@ -356,10 +369,27 @@ class _Runner:
         test = hypothesis_seed(self.seed + zlib.crc32(operation.name.encode()))(test)
         try:
             test()
-        except Exception as error:  # noqa: BLE001 - the findings are recorded; a failure only drove shrinking
-            expected = isinstance(error, _CaseFailed | ExceptionGroup)
-            if not expected and type(error).__name__ not in ("Flaky", "FlakyFailure", "Unsatisfiable"):
-                problems.append(f"generation stopped: {type(error).__name__}: {error}"[:300])
+        except Exception as error:
+            if not _only_findings(error):
+                raise  # anything else broke the generator itself: run() makes it an error of the run
+
+
+def _only_findings(error: BaseException) -> bool:
+    """Whether Hypothesis ended the test only because of findings (already recorded; they drove shrinking),
+    a failure it could not reproduce (Flaky: a server that answers differently) or no valid case at all."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(_only_findings(inner) for inner in error.exceptions)
+    return isinstance(error, _CaseFailed) or type(error).__name__ in ("Flaky", "FlakyFailure", "Unsatisfiable")
+
+
+def _broke(error: BaseException) -> str:
+    """An unexpected exception inside generation as one line: what it was and where it was raised."""
+    inner = error
+    while isinstance(inner, BaseExceptionGroup) and inner.exceptions:
+        inner = next((e for e in inner.exceptions if not _only_findings(e)), inner.exceptions[0])
+    frames = traceback.extract_tb(inner.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
+    return f"generation broke: {type(inner).__name__}: {inner}"[:400] + where
 
 
 def _boundary_cases(operation: Operation, argument: ArgumentSchema, base: dict[str, Any]) -> Iterator[Case]:
@@ -400,6 +430,26 @@ def _failure(check: str) -> type[_CaseFailed]:
 
 
 # -- the command line ---------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _hypothesis_data_in_cache() -> Iterator[None]:
+    """Hypothesis keeps what it computes once (Unicode tables for UTF-8 text: about a second; the constants of
+    loaded modules) in a `.hypothesis` folder of the working directory, which the command would leave in the
+    user's project and compute again in each fresh checkout. The command keeps it in the user's cache
+    instead ($XDG_CACHE_HOME/talos-dynamic/hypothesis) unless HYPOTHESIS_STORAGE_DIRECTORY chooses, and puts
+    Hypothesis' default back afterwards."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    set_hypothesis_home_dir(os.path.join(cache, "talos-dynamic", "hypothesis"))
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(None)
+
+
 def run_generated(
     *,
     spec: str,
@@ -419,8 +469,9 @@ def run_generated(
     out: TextIO | None = None,
     **ignored: Any,
 ) -> int:
-    """`talos-dynamic contract --generate`: generate, report, and return the exit code (1 when an
-    error-severity finding is not in the baseline, or operation coverage is under fail_under)."""
+    """`talos-dynamic contract --generate`: generate, report, and return the exit code: 5 when generation
+    itself broke in a case (what that case was to test went untested; this comes before findings), else 1
+    when an error-severity finding is not in the baseline or operation coverage is under fail_under, else 0."""
     from ..client import Client
     from .reports import build_report, coverage_table, findings_text, load_baseline, write_json, write_junit
     from .runner import Progress
@@ -429,7 +480,10 @@ def run_generated(
     started = dt.datetime.now(dt.UTC)
     accepted = baseline if isinstance(baseline, set) else load_baseline(baseline)
     config = ContractConfig(severities=severities or {}, max_response_time=max_response_time)
-    with Client(spec, base_url=base_url, token=token, headers=headers, contract=config, retries=0) as client:
+    with (
+        Client(spec, base_url=base_url, token=token, headers=headers, contract=config, retries=0) as client,
+        _hypothesis_data_in_cache(),
+    ):
         run = generate(client, seed=seed, max_cases=max_cases, max_time=max_time, progress=Progress(out, accepted))
         report = build_report(
             client.contract,
@@ -458,5 +512,9 @@ def run_generated(
     percent = report["coverage"]["operations_percent"]
     if fail_under is not None and percent < fail_under:
         problems.append(f"operation coverage {percent}% is under --fail-under {fail_under}%")
+    if run.broken:
+        out.write(f"ERROR: generation broke in {len(run.broken)} case(s), which went untested:\n")
+        out.writelines(f"  {case.name}: {case.message}\n" for case in run.broken)
+        return EXIT_BROKEN
     out.write(("FAILED: " + "; ".join(problems) if problems else "PASSED: no new error-severity finding") + "\n")
-    return 1 if problems else 0
+    return EXIT_FINDINGS if problems else 0

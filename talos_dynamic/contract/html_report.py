@@ -18,7 +18,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
 h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}h3{margin:1.2em 0 .3em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;
 vertical-align:top}th{background:#f5f5f5}.error{color:#b00020}.warning{color:#a66300}.passed{color:#1b7a1b}
-.failed{color:#b00020}.skipped{color:#777}.seen{background:#e7f6e7}.unseen{background:#fbeaea}
+.failed,.error{color:#b00020}.skipped{color:#777}.seen{background:#e7f6e7}.unseen{background:#fbeaea}
 pre{background:#f7f7f7;padding:6px;white-space:pre-wrap;word-break:break-all;margin:.3em 0}
 .finding{border-left:3px solid #ccc;padding-left:10px;margin:.8em 0}.finding.error{border-color:#b00020}
 .finding.warning{border-color:#a66300}.muted{color:#777}
@@ -53,6 +53,7 @@ def _e(value: Any) -> str:
 
 def _header(report: dict[str, Any]) -> list[str]:
     summary = report["summary"]
+    errored = summary.get("cases_errored", 0)  # reports written before it counted them have none
     generation = report.get("generation")
     rows = [
         ("spec", report["spec"].get("source")),
@@ -60,7 +61,7 @@ def _header(report: dict[str, Any]) -> list[str]:
         ("started", report.get("started")),
         ("duration", f"{report.get('duration_seconds', 0)} s"),
         ("errors / warnings", f"{summary['errors']} / {summary['warnings']} ({summary['new_errors']} new errors)"),
-        ("cases", f"{summary['cases']} ({summary['cases_failed']} failed)"),
+        ("cases", f"{summary['cases']} ({summary['cases_failed']} failed, {errored} broke the tool)"),
     ]
     if generation:
         rows += [
@@ -69,8 +70,8 @@ def _header(report: dict[str, Any]) -> list[str]:
             ("phases", ", ".join(generation.get("phases", []))),
         ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-    verdict = "FAILED" if summary["new_errors"] or summary["cases_failed"] else "PASSED"
-    css = "failed" if verdict == "FAILED" else "passed"
+    verdict = "ERROR" if errored else "FAILED" if summary["new_errors"] or summary["cases_failed"] else "PASSED"
+    css = "passed" if verdict == "PASSED" else "failed"
     title = report["spec"].get("title") or "contract report"
     return [f"<h1>{_e(title)}: <span class='{css}'>{verdict}</span></h1>", f"<table>{table}</table>"]
 

@@ -80,6 +80,7 @@ def build_report(
         "summary": {
             "cases": len(cases),
             "cases_failed": sum(1 for row in rows if row["outcome"] == "failed"),
+            "cases_errored": sum(1 for row in rows if row["outcome"] == "error"),
             "findings_by_check": recorder.by_check(),
             "errors": sum(1 for f in findings if f["severity"] == "error"),
             "warnings": sum(1 for f in findings if f["severity"] == "warning"),
@@ -116,7 +117,7 @@ def write_junit(report: dict[str, Any], path: str | Path, suite: str) -> None:
         name=suite,
         tests=str(len(cases)),
         failures=str(sum(c["outcome"] == "failed" for c in cases)),
-        errors="0",
+        errors=str(sum(c["outcome"] == "error" for c in cases)),
         skipped=str(sum(c["outcome"] == "skipped" for c in cases)),
         time=str(report["duration_seconds"]),
         timestamp=report["started"],
@@ -131,6 +132,8 @@ def write_junit(report: dict[str, Any], path: str | Path, suite: str) -> None:
         if case["outcome"] == "failed":
             failure = ET.SubElement(node, "failure", message=case["message"] or "failed")
             failure.text = "\n".join(_finding_line(f) for f in findings) or case["message"]
+        elif case["outcome"] == "error":
+            ET.SubElement(node, "error", message=case["message"] or "error").text = case["message"]
         elif case["outcome"] == "skipped":
             ET.SubElement(node, "skipped", message=case["message"] or "skipped")
         if findings:

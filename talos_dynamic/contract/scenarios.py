@@ -22,7 +22,7 @@ class CaseResult:
     """One scenario step or test: its outcome, time and the message of a failure."""
 
     name: str
-    outcome: str  # "passed" or "failed"
+    outcome: str  # "passed", "failed", "skipped", or "error": the tool broke (generation), not the server
     seconds: float
     message: str | None = None
     findings: list[Any] = field(default_factory=list)

@@ -146,11 +146,11 @@ def arguments_strategy(arguments: list[ArgumentSchema], custom_formats: dict[str
 
 
 def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None = None) -> Any:
-    """A strategy for one schema; any format hypothesis-jsonschema does not know is any text."""
-    from hypothesis import strategies as st
+    """A strategy for one schema; a format hypothesis-jsonschema does not know is any text (that the format
+    checker accepts, where it knows the format)."""
     from hypothesis_jsonschema import from_schema
 
-    formats = {name: st.text(max_size=20) for name in _formats(schema) if name not in KNOWN_FORMATS}
+    formats = {name: _any_text_of(name) for name in _formats(schema) if name not in KNOWN_FORMATS}
     formats.update(_format_strategies())
     formats.update(custom_formats or {})
     custom = {k: v for k, v in formats.items() if k not in KNOWN_FORMATS}
@@ -252,11 +252,25 @@ def _format_strategies() -> dict[str, Any]:
     """Strategies for the OpenAPI formats hypothesis-jsonschema does not know."""
     from hypothesis import strategies as st
 
+    number = st.integers(min_value=0, max_value=999)
     return {
         "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
         "binary": st.text(max_size=20),
         "password": st.text(min_size=1, max_size=24),
+        # ISO 8601 (what pydantic's timedelta declares); jsonschema checks it when isoduration is installed
+        "duration": st.tuples(number, number, number, number).map(lambda n: "P{}DT{}H{}M{}S".format(*n)),
     }
+
+
+def _any_text_of(name: str) -> Any:
+    """Text for a format no strategy here knows; where jsonschema's format checker (which
+    hypothesis-jsonschema holds every custom format's values to) knows it, only text it accepts."""
+    from hypothesis import strategies as st
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    text = st.text(max_size=20)
+    return text.filter(lambda value: checker.conforms(value, name)) if name in checker.checkers else text
 
 
 def _formats(schema: Any) -> set[str]:

@@ -201,3 +201,50 @@ def test_the_domain_checks_take_a_severity_on_the_command_line():
         "use_after_delete": "warning",
         "negative_data_accepted": "error",
     }
+
+
+def test_an_exception_inside_generation_is_an_error_of_the_run_not_a_pass(tmp_path, capsys, monkeypatch):
+    """A library clash (here: a strategy that raises while drawing) ends that case as an error: exit 5, the
+    report, JUnit and HTML say so, and the other cases still run."""
+    from hypothesis import strategies as st
+
+    from talos_dynamic.contract import generation
+
+    def clash(_arguments):
+        return st.just(None).map(lambda _: {}.missing_helper())  # AttributeError, as a changed internal API gives
+
+    monkeypatch.setattr(generation, "arguments_strategy", clash)
+    paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "xml", "html")}
+    with start_server(token=ADMIN_TOKEN) as server:
+        code = main(
+            ["contract", "--base-url", server.url, "--token", ADMIN_TOKEN, "--generate", "--max-cases", "200"]
+            + ["--report-json", str(paths["json"]), "--report-junit", str(paths["xml"])]
+            + ["--report-html", str(paths["html"])]
+        )
+    out = capsys.readouterr().out
+    report = json.loads(paths["json"].read_text())
+    broken = [case for case in report["cases"] if case["outcome"] == "error"]
+    assert code == generation.EXIT_BROKEN == 5
+    assert broken and {case["name"].split(":")[0] for case in broken} == {"positive"}
+    assert all("generation broke: AttributeError:" in case["message"] for case in broken)
+    assert "missing_helper" in broken[0]["message"] and "test_generate_cli.py" in broken[0]["message"]
+    assert report["summary"]["cases_errored"] == len(broken)
+    assert any(case["outcome"] == "passed" for case in report["cases"])  # the other phases ran
+    assert f"ERROR: generation broke in {len(broken)} case(s)" in out and "PASSED" not in out.splitlines()[-1]
+    assert ET.parse(paths["xml"]).getroot().find("testsuite").get("errors") == str(len(broken))
+    assert "ERROR</span>" in paths["html"].read_text()
+
+
+def test_generate_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path):
+    """What Hypothesis computes once is kept in the user's cache, not in a `.hypothesis` of the project."""
+    work, cache = tmp_path / "project", tmp_path / "cache"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env.update(XDG_CACHE_HOME=str(cache), PYTHONPATH=os.pathsep.join(sys.path))
+    with start_server(token=ADMIN_TOKEN) as server:
+        command = [sys.executable, "-m", "talos_dynamic.cli", "contract", "--base-url", server.url]
+        command += ["--token", ADMIN_TOKEN, "--generate", "--max-cases", "40"]
+        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1) and "Generated " in done.stdout, done.stdout + done.stderr
+    assert list(work.iterdir()) == []
+    assert (cache / "talos-dynamic" / "hypothesis").is_dir()

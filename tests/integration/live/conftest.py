@@ -21,6 +21,7 @@ import pytest
 import requests
 
 LIVE_FINDINGS: dict[str, list[str]] = {}  # "server version" -> every violation its flows met
+GENERATE_FINDINGS: dict[str, list[str]] = {}  # "server version (seed, budget)" -> each --generate finding, judged
 
 
 @dataclass
@@ -159,11 +160,17 @@ def prefect_server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Every violation the live flows met, per server and version (none: said so)."""
-    if not LIVE_FINDINGS:
-        return
-    terminalreporter.section("live servers: response validation (warn mode)")
-    for server, findings in LIVE_FINDINGS.items():
-        terminalreporter.write_line(f"{server}: {len(findings)} violation(s)")
-        for finding in findings:
-            terminalreporter.write_line(f"  - {finding}")
+    """Every violation the live flows met, per server and version (none: said so); then what --generate found
+    on each server, each finding with its verdict."""
+    if LIVE_FINDINGS:
+        terminalreporter.section("live servers: response validation (warn mode)")
+        for server, findings in LIVE_FINDINGS.items():
+            terminalreporter.write_line(f"{server}: {len(findings)} violation(s)")
+            for finding in findings:
+                terminalreporter.write_line(f"  - {finding}")
+    if GENERATE_FINDINGS:
+        terminalreporter.section("live servers: contract --generate findings (verdict: whose bug)")
+        for server, (summary, *findings) in GENERATE_FINDINGS.items():
+            terminalreporter.write_line(f"{server}: {len(findings)} finding(s); {summary}")
+            for finding in findings:
+                terminalreporter.write_line(f"  - {finding}")

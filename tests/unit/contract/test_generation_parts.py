@@ -93,3 +93,35 @@ def test_a_recursive_schema_is_cut_where_it_repeats():
     converted = json_schema(node)
     assert converted["properties"]["children"]["items"] == {}
     assert bounded(converted)["properties"]["children"]["maxItems"] == 5
+
+
+def test_formats_the_format_checker_knows_get_only_values_it_accepts(monkeypatch):
+    """hypothesis-jsonschema holds a custom format's values to jsonschema's FormatChecker, whose formats depend
+    on the optional packages installed (isoduration adds 'duration', as pydantic's timedelta declares): a value
+    it refuses stopped generation for that operation (InvalidArgument)."""
+    import re
+
+    import jsonschema
+    from hypothesis import HealthCheck, given, settings
+
+    from talos_dynamic.contract.strategies import value_strategy
+
+    iso = re.compile(r"\AP(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?\Z")
+    monkeypatch.setitem(jsonschema.FormatChecker.checkers, "duration", (lambda v: bool(iso.match(v)), ValueError))
+    monkeypatch.setitem(jsonschema.FormatChecker.checkers, "x-even", (lambda v: len(v) % 2 == 0, ValueError))
+    seen: list[tuple[str, str]] = []
+    schema = {
+        "type": "object",
+        "properties": {"ttl": {"type": "string", "format": "duration"}, "tag": {"type": "string", "format": "x-even"}},
+        "required": ["ttl", "tag"],
+        "additionalProperties": False,
+    }
+
+    @settings(max_examples=30, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(value_strategy(schema))
+    def draw(value):
+        seen.append((value["ttl"], value["tag"]))
+
+    draw()
+    assert len(seen) >= 10
+    assert all(iso.match(ttl) and len(tag) % 2 == 0 for ttl, tag in seen)
