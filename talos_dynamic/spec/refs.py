@@ -213,6 +213,8 @@ class Resolver:
         self.store = store
         self._display = display or {}
         self._documents = documents or {}  # read here rather than from the store (see reading())
+        self._defragged: dict[str, str] = {}  # a document URI as urldefrag() gives it back
+        self.derived: dict[tuple[Any, ...], Any] = {}  # what readers compute from resolved schemas, by key
 
     def reading(self, uri: str, document: Any) -> Resolver:
         """A resolver that finds `document` at `uri`, whatever the store holds there, and every other document
@@ -244,8 +246,10 @@ class Resolver:
         within the spec's RefPolicy: a refused one is a SpecError naming the $ref, its file and pointer.
         """
         base = self._base(origin)
-        target = base + ref if ref.startswith("#") else urljoin(base, ref)
-        uri, fragment = urldefrag(target)
+        if ref.startswith("#") and "#" not in base:  # within the document: what urldefrag(base + ref) gives
+            uri, fragment = self._defragged.get(base) or self._defrag(base), ref[1:]
+        else:
+            uri, fragment = urldefrag(base + ref if ref.startswith("#") else urljoin(base, ref))
         try:
             if uri in self._documents:
                 document_uri, start, value = uri, "", self._documents[uri]
@@ -277,6 +281,10 @@ class Resolver:
                 source=self.display(origin.uri),
                 pointer=origin.pointer,
             ) from None
+
+    def _defrag(self, base: str) -> str:
+        uri = self._defragged[base] = urldefrag(base + "#")[0]
+        return uri
 
     def _base(self, origin: Located) -> str:
         """The URI relative references at `origin` resolve against: its document's or (OpenAPI 3.1) the
