@@ -24,6 +24,7 @@ DICT_SOURCE_NAME = "<dict>"
 
 class Spec:
     """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand.
+    A Swagger 2.0 document is upgraded to OpenAPI 3.0 part by part, as the parts are read (swagger2.py).
 
     `source` is a path, an http(s) URL (downloaded with `session=`, a requests.Session, within `timeout`
     seconds) or a dict (copied, never modified). Loading is bounded and sandboxed:
@@ -61,16 +62,19 @@ class Spec:
         self.limits = SpecLimits.of(limits)
         if ref_loader is not None and not callable(ref_loader):
             raise ConfigurationError(f"ref_loader is a callable uri -> document, not {type(ref_loader).__name__}")
+        document = None
         if isinstance(source, dict):
             # Relative $refs of a dict spec resolve against the current directory.
             self.uri, self.source = (Path.cwd() / "__dict_spec__.json").as_uri(), DICT_SOURCE_NAME
+            with collector_paused():  # a copy of a large document (see collector_paused)
+                document = copy_dict_source(source, self.limits, DICT_SOURCE_NAME)
         elif isinstance(source, str | Path):
             self.uri, self.source = source_uri(source)
         else:
             raise SpecError(
                 f"a spec source is a path, a URL or a dict, not {type(source).__name__}", source=repr(source)[:80]
             )
-        self.policy = RefPolicy(self.uri, allow_refs, dict_source=isinstance(source, dict))
+        self.policy = RefPolicy(self.uri, allow_refs, dict_source=document is not None)
         self.store = DocumentStore(
             session=session,
             timeout=timeout,
@@ -79,12 +83,11 @@ class Spec:
             ref_loader=ref_loader,
             headers=headers,
         )
+        if document is not None:
+            self.store.add(self.uri, document)
         self.resolver = Resolver(self.store, {self.uri: self.source})
-        # a file or a dict is parsed (copied) with the cyclic collector paused; a download waiting on the
-        # network does not hold it
+        # a file is parsed with the cyclic collector paused; a download, waiting on the network, is not
         with collector_paused() if urlsplit(self.uri).scheme == "file" else nullcontext():
-            if isinstance(source, dict):
-                self.store.add(self.uri, copy_dict_source(source, self.limits, DICT_SOURCE_NAME))
             self.original = self.store.get(self.uri)
         self.swagger2 = is_swagger2(self.original)
         if self.swagger2:  # upgraded in memory, each part on first use; documents it refers to as they load

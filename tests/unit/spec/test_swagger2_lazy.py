@@ -2,6 +2,7 @@
 operation is first used, and what every reader sees is what the eager upgrade makes."""
 
 import copy
+import gc
 import json
 import pickle
 import random
@@ -11,7 +12,7 @@ import warnings
 import pytest
 import yaml
 
-from talos_dynamic import Client
+from talos_dynamic import Client, SpecError
 from talos_dynamic.spec.deferred import DeferredDict
 
 from ..test_fuzz import Mutator
@@ -285,6 +286,9 @@ def test_a_deferred_dict_builds_a_value_when_it_is_read_and_only_once():
     "read",
     [
         lambda m: json.dumps(m),
+        lambda m: json.dumps(m, indent=1, sort_keys=True),
+        lambda m: dict(**m),
+        lambda m: (lambda into: (into.update(m), into)[1])({}),
         lambda m: repr(m),
         lambda m: dict(m),
         lambda m: {**m},
@@ -329,3 +333,19 @@ def test_threads_reading_one_value_of_a_deferred_dict_at_once_build_it_once():
     for thread in threads:
         thread.join()
     assert calls == [1] and len(results) == 6 and all(r is results[0] for r in results)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path, collecting):
+    (tmp_path / "api.json").write_text(json.dumps(pet_store()))
+    (tmp_path / "broken.json").write_text('{"swagger": "2.0", "paths": {')
+    was = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        Client(tmp_path / "api.json").patch_pet.prepare(id="1", name="x")
+        Client(pet_store())
+        with pytest.raises(SpecError):
+            Client(tmp_path / "broken.json")
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()
