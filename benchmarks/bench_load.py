@@ -83,18 +83,19 @@ def docs_and_signatures(client: Client) -> None:
 # -- one sample, in a fresh interpreter ------------------------------------------------------------------
 
 
-def warm_up(kind: str) -> None:
-    """Run the code paths a sample times on the bundled spec: imports done, the document itself cold."""
+def warm_up() -> None:
+    """Run the code paths of every sample on the bundled spec (imports done, the document itself cold), then
+    collect the garbage: every contender starts from the same interpreter state."""
     parse(TALOS_SPEC)
-    if kind != "parse":
-        operation, kwargs = first_operation(TALOS_SPEC, "admin_get_issued_api_key")
-        load_and_prepare(TALOS_SPEC, operation, kwargs)
-        docs_and_signatures(quiet_client(TALOS_SPEC))
+    operation, kwargs = first_operation(TALOS_SPEC, "admin_get_issued_api_key")
+    load_and_prepare(TALOS_SPEC, operation, kwargs)
+    docs_and_signatures(quiet_client(TALOS_SPEC))
+    gc.collect()
 
 
 def sample(kind: str, path: Path, operation: str, kwargs: dict) -> dict[str, float]:
     """Seconds of wall and thread CPU time for one run of `kind` on `path` (docs: loading excluded)."""
-    warm_up(kind)
+    warm_up()
     if kind == "docs":
         client = quiet_client(path)
         started, started_cpu = time.perf_counter(), time.thread_time()
