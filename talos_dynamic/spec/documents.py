@@ -190,16 +190,17 @@ def check_shape(document: Any, limits: SpecLimits, source: str) -> None:
 
 
 def _check_tree_depth(document: Any, limits: SpecLimits, source: str) -> None:
-    """check_shape for a tree (what json.loads returns: nothing shared, no cycles), faster."""
-    stack = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        members = value.values() if type(value) is dict else value if type(value) is list else ()
-        for member in members:
-            if type(member) is dict or type(member) is list:
-                if depth >= limits.max_depth:
-                    raise too_deep(limits, source)
-                stack.append((member, depth + 1))
+    """check_shape for a tree (what json.loads returns: nothing shared, no cycles), faster: level by level,
+    each level's members listed at once by gc.get_referents (a dict's or a list's traversal visits them all)."""
+    from gc import get_referents
+
+    level = [document] if type(document) is dict or type(document) is list else []
+    for _ in range(limits.max_depth):
+        if not level:
+            return
+        level = [member for member in get_referents(*level) if type(member) is dict or type(member) is list]
+    if level:
+        raise too_deep(limits, source)
 
 
 def _members(container: dict[Any, Any] | list[Any]) -> Any:

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from ..errors import ConfigurationError, SpecError
+from .collector import collector_paused
+from .deferred import DeferredDict
 from .documents import DocumentStore, SpecLimits, copy_dict_source, source_uri
 from .operations import HTTP_METHODS, Operation
 from .refs import AllowRefs, Located, RefPolicy, Resolver
-from .swagger2 import convert_referenced, is_swagger2, upgrade
+from .swagger2 import convert_referenced, is_swagger2, listed_operations, upgrade
 
 DICT_SOURCE_NAME = "<dict>"
 
 
 class Spec:
     """An OpenAPI 3.x document, parsed once; operations are indexed, everything else resolved on demand.
+    A Swagger 2.0 document is upgraded to OpenAPI 3.0 part by part, as the parts are read (swagger2.py).
 
     `source` is a path, an http(s) URL (downloaded with `session=`, a requests.Session, within `timeout`
     seconds) or a dict (copied, never modified). Loading is bounded and sandboxed:
@@ -61,7 +66,8 @@ class Spec:
         if isinstance(source, dict):
             # Relative $refs of a dict spec resolve against the current directory.
             self.uri, self.source = (Path.cwd() / "__dict_spec__.json").as_uri(), DICT_SOURCE_NAME
-            document = copy_dict_source(source, self.limits, DICT_SOURCE_NAME)
+            with collector_paused():  # a copy of a large document (see collector_paused)
+                document = copy_dict_source(source, self.limits, DICT_SOURCE_NAME)
         elif isinstance(source, str | Path):
             self.uri, self.source = source_uri(source)
         else:
@@ -80,11 +86,13 @@ class Spec:
         if document is not None:
             self.store.add(self.uri, document)
         self.resolver = Resolver(self.store, {self.uri: self.source})
-        self.original = self.store.get(self.uri)
+        # a file is parsed with the cyclic collector paused; a download, waiting on the network, is not
+        with collector_paused() if urlsplit(self.uri).scheme == "file" else nullcontext():
+            self.original = self.store.get(self.uri)
         self.swagger2 = is_swagger2(self.original)
-        if self.swagger2:  # upgraded in memory; documents it refers to are converted as they load
+        if self.swagger2:  # upgraded in memory, each part on first use; documents it refers to as they load
             self.store.transform = convert_referenced
-            self.store.add(self.uri, upgrade(self.original, self.resolver, self.uri))
+            self.store.add(self.uri, upgrade(self.original, self.resolver, self.uri, lazy=True))
         self.document = self.store.get(self.uri)
         self.root = Located(self.document, self.uri, "")
         self.version = self._version()
@@ -134,10 +142,17 @@ class Spec:
             return []
         if not isinstance(paths.value, dict):
             raise SpecError("'paths' must be an object", source=self.source, pointer="/paths")
+        # paths upgraded lazily from Swagger 2.0: the operations of a path item are listed from the document
+        # as written, each upgraded only when something reads more than its names
+        written = self.original.get("paths") if isinstance(paths.value, DeferredDict) else None
         found = []
         for path in paths.value:
             if not isinstance(path, str):
                 raise SpecError(f"a path must be text, not {type(path).__name__}", source=self.source, pointer="/paths")
+            listed = listed_operations(written.get(path)) if isinstance(written, dict) else None
+            if listed is not None:
+                found += [Operation.deferred(self, method.upper(), path, raw) for method, raw in listed]
+                continue
             item = self.resolver.resolve(paths.child(path))
             if not isinstance(item.value, dict):
                 raise SpecError(

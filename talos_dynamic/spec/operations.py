@@ -67,18 +67,29 @@ class Operation:
     """An operation of the spec; everything beyond its names is resolved on first use."""
 
     def __init__(self, spec: Spec, method: str, path: str, node: Located, path_item: Located) -> None:
-        self.spec = spec
-        self.method = method
-        self.path = path
-        self.node = node
-        self.path_item = path_item
         if not isinstance(path, str):
             raise SpecError(
                 f"a path must be a string, not {type(path).__name__}",
                 source=spec.resolver.display(path_item.uri),
                 pointer=path_item.pointer,
             )
-        raw = node.value
+        self._located: tuple[Located, Located] | None = (path_item, node)
+        self._names(spec, method, path, node.value)
+
+    @classmethod
+    def deferred(cls, spec: Spec, method: str, path: str, written: dict[str, Any]) -> Operation:
+        """An operation whose nodes (spec.root's paths/`path`/`method` and its path item) are looked up on
+        first use: `written` holds its names as the node will (a Swagger 2.0 operation as written, whose
+        upgrade is built only when something reads more than its names)."""
+        operation = cls.__new__(cls)
+        operation._located = None
+        operation._names(spec, method, path, written)
+        return operation
+
+    def _names(self, spec: Spec, method: str, path: str, raw: dict[str, Any]) -> None:
+        self.spec = spec
+        self.method = method
+        self.path = path
         operation_id = raw.get("operationId")
         self.operation_id: str | None = operation_id if isinstance(operation_id, str) and operation_id else None
         self.python_name = ""  # set by the binder, which sees every operation and settles clashes
@@ -87,6 +98,25 @@ class Operation:
         self.summary: str = raw.get("summary") if isinstance(raw.get("summary"), str) else ""
         self.description: str = raw.get("description") if isinstance(raw.get("description"), str) else ""
         self.deprecated = raw.get("deprecated") is True
+
+    @property
+    def node(self) -> Located:
+        """The operation object, where it is in the spec."""
+        return self._where()[1]
+
+    @property
+    def path_item(self) -> Located:
+        """The path item holding the operation, where it is in the spec."""
+        return self._where()[0]
+
+    def _where(self) -> tuple[Located, Located]:
+        located = self._located
+        if located is None:  # a deferred operation: found the same way Spec.operations finds the others
+            resolver = self.spec.resolver
+            item = resolver.resolve(self.spec.root.child("paths", self.path))
+            located = (item, resolver.resolve(item.child(self.method.lower())))
+            self._located = located  # one assignment: a thread sees both nodes or neither
+        return located
 
     @property
     def name(self) -> str:

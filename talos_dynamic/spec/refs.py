@@ -207,9 +207,20 @@ class Resolver:
 
     MAX_CHAIN = 64
 
-    def __init__(self, store: DocumentStore, display: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, store: DocumentStore, display: dict[str, str] | None = None, documents: dict[str, Any] | None = None
+    ) -> None:
         self.store = store
         self._display = display or {}
+        self._documents = documents or {}  # read here rather than from the store (see reading())
+        self._defragged: dict[str, str] = {}  # a document URI as urldefrag() gives it back
+        self.derived: dict[tuple[Any, ...], Any] = {}  # what readers compute from resolved schemas, by key
+
+    def reading(self, uri: str, document: Any) -> Resolver:
+        """A resolver that finds `document` at `uri`, whatever the store holds there, and every other document
+        in the same store: the Swagger 2.0 upgrade reads the document as written, while the store holds its
+        upgrade."""
+        return Resolver(self.store, self._display, {**self._documents, uri: document})
 
     def display(self, uri: str) -> str:
         """The name of a document as the user gave it (the path, not the file:// URI)."""
@@ -235,10 +246,15 @@ class Resolver:
         within the spec's RefPolicy: a refused one is a SpecError naming the $ref, its file and pointer.
         """
         base = self._base(origin)
-        target = base + ref if ref.startswith("#") else urljoin(base, ref)
-        uri, fragment = urldefrag(target)
+        if ref.startswith("#") and "#" not in base:  # within the document: what urldefrag(base + ref) gives
+            uri, fragment = self._defragged.get(base) or self._defrag(base), ref[1:]
+        else:
+            uri, fragment = urldefrag(base + ref if ref.startswith("#") else urljoin(base, ref))
         try:
-            document_uri, start, value = self.store.locate(uri)
+            if uri in self._documents:
+                document_uri, start, value = uri, "", self._documents[uri]
+            else:
+                document_uri, start, value = self.store.locate(uri)
         except SpecError as exc:
             detail = exc.reason if exc.source in exc.reason else f"{exc.reason} ({exc.source})"
             raise SpecError(
@@ -266,10 +282,15 @@ class Resolver:
                 pointer=origin.pointer,
             ) from None
 
+    def _defrag(self, base: str) -> str:
+        uri = self._defragged[base] = urldefrag(base + "#")[0]
+        return uri
+
     def _base(self, origin: Located) -> str:
         """The URI relative references at `origin` resolve against: its document's or (OpenAPI 3.1) the
         "$id" of the closest schema on the way from the document's root to it (itself included)."""
-        value = self.store.documents.get(origin.uri) if self.store.schema_ids else None
+        documents = self._documents if origin.uri in self._documents else self.store.documents
+        value = documents.get(origin.uri) if self.store.schema_ids else None
         if value is None:
             return origin.uri
         base = origin.uri

@@ -87,10 +87,17 @@ def schema_name(schema: Located | None) -> str | None:
 
 
 def secret_fields(resolver: Resolver, schema: Located | None, depth: int = 6) -> frozenset[str]:
-    """Names of properties that are writeOnly or `format: password`, anywhere reachable in a schema."""
-    found: set[str] = set()
-    _secrets(resolver, schema, found, depth, seen=set())
-    return frozenset(found)
+    """Names of properties that are writeOnly or `format: password`, anywhere reachable in a schema (each
+    schema walked once per resolver: an answer's schema is often the same for each of its media types)."""
+    if schema is None:
+        return frozenset()
+    key = ("secret_fields", schema.ref, depth)
+    known = resolver.derived.get(key)
+    if known is None:
+        found: set[str] = set()
+        _secrets(resolver, schema, found, depth, seen=set())
+        known = resolver.derived[key] = frozenset(found)
+    return known
 
 
 def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth: int, seen: set[str]) -> None:

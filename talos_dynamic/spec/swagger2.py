@@ -4,16 +4,23 @@ Body and formData parameters become request bodies (consumes gives the media typ
 response media types, collectionFormat becomes style/explode, securityDefinitions become securitySchemes,
 host/basePath/schemes become servers, x-nullable becomes nullable, and every $ref is rewritten to its new
 place. The wire format of each operation is unchanged by the upgrade.
+
+A loaded spec upgrades lazily: each path item, schema, shared parameter and response is upgraded the first
+time something reads it (binding reads only the names of each operation, which the upgrade does not
+change), into the same document the eager upgrade makes.
 """
 
 from __future__ import annotations
 
-import gc
 import posixpath
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import SpecError
+from .collector import collector_paused
+from .deferred import DeferredDict
 from .refs import Located, Resolver
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -99,11 +106,19 @@ class Upgrader:
     """Converts one Swagger 2.0 document.
 
     With a `resolver`, parameters, responses and path items that a $ref takes from another file are read
-    there and upgraded like the root's own (their $refs rebased onto the root document)."""
+    there and upgraded like the root's own (their $refs rebased onto the root document); a $ref to the root
+    document itself reads it as written. With `lazy`, the paths and the schemas, parameters and responses of
+    the components are DeferredDicts: each entry is upgraded on first read, under one lock for the document
+    (the entries share what was followed and resolved)."""
 
-    def __init__(self, document: dict[str, Any], resolver: Resolver | None = None, uri: str = "") -> None:
+    def __init__(
+        self, document: dict[str, Any], resolver: Resolver | None = None, uri: str = "", lazy: bool = False
+    ) -> None:
         self.doc = document
-        self.resolver, self.uri = resolver, uri
+        self.resolver = resolver.reading(uri, document) if resolver is not None else None
+        self.uri = uri
+        self.lazy = lazy
+        self._lock = threading.RLock()
         self.consumes = _media_types(document.get("consumes"), ["application/json"])
         self.produces = _media_types(document.get("produces"), ["application/json"])
         self.global_params = document.get("parameters") if isinstance(document.get("parameters"), dict) else {}
@@ -122,25 +137,37 @@ class Upgrader:
         out.update({k: v for k, v in doc.items() if _extension(k)})
         components: dict[str, Any] = {}
         if isinstance(doc.get("definitions"), dict):
-            components["schemas"] = {k: convert_schema(v) for k, v in doc["definitions"].items()}
+            components["schemas"] = self._mapping(doc["definitions"].items(), convert_schema)
         # body and formData parameters are built into each operation's request body, with its own consumes
-        params = {
-            name: self._parameter(param)
-            for name, param in self.global_params.items()
-            if isinstance(param, dict) and param.get("in") not in ("body", "formData")
-        }
+        params = self._mapping(
+            [
+                (name, param)
+                for name, param in self.global_params.items()
+                if isinstance(param, dict) and param.get("in") not in ("body", "formData")
+            ],
+            self._parameter,
+        )
         if params:
             components["parameters"] = params
         if isinstance(doc.get("responses"), dict):
-            components["responses"] = {k: self._response(v, self.produces) for k, v in doc["responses"].items()}
+            components["responses"] = self._mapping(doc["responses"].items(), self._shared_response)
         if isinstance(doc.get("securityDefinitions"), dict):
             components["securitySchemes"] = {k: self._security(v) for k, v in doc["securityDefinitions"].items()}
         if components:
             out["components"] = components
         paths = doc.get("paths") or {}
         # paths that are not an object go through as they are: loading then names their pointer
-        out["paths"] = {p: self._path_item(item) for p, item in paths.items()} if isinstance(paths, dict) else paths
+        out["paths"] = self._mapping(paths.items(), self._path_item) if isinstance(paths, dict) else paths
         return out
+
+    def _mapping(self, entries: Iterable[tuple[Any, Any]], build: Callable[[Any], Any]) -> dict[Any, Any]:
+        """{key: build(value)}: built now, or (lazy) each value on first read."""
+        if self.lazy:
+            return DeferredDict(entries, build, self._lock)
+        return {key: build(value) for key, value in entries}
+
+    def _shared_response(self, response: Any) -> Any:
+        return self._response(response, self.produces)
 
     def _servers(self) -> list[dict[str, str]]:
         base = self.doc.get("basePath") if isinstance(self.doc.get("basePath"), str) else ""
@@ -360,21 +387,37 @@ class Upgrader:
         return dict(scheme)
 
 
-def upgrade(document: dict[str, Any], resolver: Resolver | None = None, uri: str = "") -> dict[str, Any]:
+def upgrade(
+    document: dict[str, Any], resolver: Resolver | None = None, uri: str = "", *, lazy: bool = False
+) -> dict[str, Any]:
     """The OpenAPI 3.0.3 equivalent of a Swagger 2.0 document (the input is not modified).
 
-    `resolver` (with the document's `uri`) reads what $refs take from other files; see Upgrader.
+    `resolver` (with the document's `uri`) reads what $refs take from other files; see Upgrader. With
+    `lazy`, the path items and components are upgraded on first read (DeferredDicts), into the same document.
 
-    The cyclic garbage collector is paused meanwhile: the upgrade allocates tens of thousands of small
-    containers (and no cycles), and each collection they trigger would rescan the whole parsed document,
-    which on a Kubernetes-size document costs more than the upgrade itself."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    An eager upgrade pauses the cyclic garbage collector (see collector_paused): it allocates tens of
+    thousands of small containers, and no cycles."""
+    if lazy:
+        return Upgrader(document, resolver, uri, lazy=True).upgrade()
+    with collector_paused():
         return Upgrader(document, resolver, uri).upgrade()
-    finally:
-        if collecting:
-            gc.enable()
+
+
+def listed_operations(item: Any) -> list[tuple[str, dict[str, Any]]] | None:
+    """The operations the upgrade of a path item holds, as (method, the operation as written), in the
+    upgrade's order: its names (operationId, tags, summary, description, deprecated) are the upgraded
+    operation's, unchanged. None when only the upgraded item can tell (a $ref path item, an operation that is
+    not an object or has a $ref)."""
+    if not isinstance(item, dict) or "$ref" in item:
+        return None
+    found = []
+    for method in HTTP_METHODS:
+        if method in item:
+            operation = item[method]
+            if not isinstance(operation, dict) or "$ref" in operation:
+                return None
+            found.append((method, operation))
+    return found
 
 
 def convert_referenced(document: Any) -> Any:

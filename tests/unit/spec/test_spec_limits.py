@@ -220,6 +220,23 @@ def test_deep_json_text_is_a_spec_error(tmp_path, depth):
     assert error.source == str(spec)
 
 
+@pytest.mark.parametrize("wrap", ["[{}]", '{{"k": {}}}', '[1, "[[", {}, {{"a": 2}}, []]'])
+def test_json_nested_exactly_max_depth_loads_and_one_level_more_does_not(tmp_path, wrap):
+    def nested(levels: int) -> str:  # the document itself is the first level
+        value = "[]"
+        for _ in range(levels - 2):
+            value = wrap.format(value)
+        return '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, "x-deep": ' + value + "}"
+
+    spec = tmp_path / "deep.json"
+    for max_depth in (3, 40):
+        spec.write_text(nested(max_depth))
+        Client(spec, spec_limits={"max_depth": max_depth})
+        spec.write_text(nested(max_depth + 1))
+        with pytest.raises(SpecError, match=f"deeper than {max_depth} levels"):
+            Client(spec, spec_limits={"max_depth": max_depth})
+
+
 def test_deep_json_loads_when_max_depth_allows_it(tmp_path):
     spec = tmp_path / "deep.json"
     spec.write_text(nested_json(150))
