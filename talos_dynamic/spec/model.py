@@ -6,10 +6,8 @@ from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
 
 from ..errors import ConfigurationError, SpecError
 from .collector import collector_paused
@@ -18,6 +16,9 @@ from .documents import DocumentStore, SpecLimits, copy_dict_source, source_uri
 from .operations import HTTP_METHODS, Operation
 from .refs import AllowRefs, Located, RefPolicy, Resolver
 from .swagger2 import convert_referenced, is_swagger2, listed_operations, upgrade
+
+if TYPE_CHECKING:
+    import requests
 
 DICT_SOURCE_NAME = "<dict>"
 
