@@ -124,20 +124,29 @@ class _Handler(WSGIRequestHandler):
         return started[0], started[1], b"".join(chunks)
 
     def _write(self, status: str, headers: list[tuple[str, str]], payload: bytes) -> None:
-        code_text, _, reason = status.partition(" ")
-        code = int(code_text)
-        self.send_response(code, reason)
+        """The status line, headers and body in one write: one segment, one wake-up of the client."""
+        code = int(status.partition(" ")[0])
+        self.log_request(code)
+        body = b"" if self.command == "HEAD" else payload
+        if self.request_version == "HTTP/0.9":  # no status line, no headers
+            self.wfile.write(body)
+            return
+        lines = [
+            f"{self.protocol_version} {status}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+        ]
         names = set()
         for name, value in headers:
-            self.send_header(name, value)
+            lines.append(f"{name}: {value}")
             names.add(name.lower())
+            if name.lower() == "connection" and value.lower() == "close":
+                self.close_connection = True
         if "content-length" not in names and code not in NO_BODY and code >= 200:
-            self.send_header("Content-Length", str(len(payload)))
+            lines.append(f"Content-Length: {len(payload)}")
         if self.close_connection and "connection" not in names:  # the client asked to close (or HTTP/1.0)
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
+            lines.append("Connection: close")
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def _run_closing(self) -> None:
         """werkzeug's own handling (a chunked or large body), which closes the connection after the answer."""
