@@ -24,6 +24,7 @@ from werkzeug.wrappers import Request
 from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
 from .faults import FAULTS, apply_fault
+from .macaroons import MacaroonMinter
 from .messages import capped, describe_problems, shown
 from .served_spec import Route, routes_for
 from .store import KeyStore, StoreError, parse_duration, timestamp
@@ -73,6 +74,7 @@ class TalosApp:
         self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
+        self.macaroons = MacaroonMinter()
         self.routes: list[Route] = routes_for(spec_path)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -222,11 +224,13 @@ class TalosApp:
         return {"results": [self.store.verify(item.get("credential") or "")[0] for item in body["requests"]]}
 
     def derive(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
-        algorithm = body.get("algorithm") or "TOKEN_ALGORITHM_JWT"
-        if algorithm == "TOKEN_ALGORITHM_UNSPECIFIED":
+        algorithm = body.get("algorithm") or "TOKEN_ALGORITHM_UNSPECIFIED"
+        if algorithm == "TOKEN_ALGORITHM_UNSPECIFIED":  # proto3: unset; the default is a JWT
             algorithm = "TOKEN_ALGORITHM_JWT"
-        if algorithm != "TOKEN_ALGORITHM_JWT":
-            raise StoreError("UNIMPLEMENTED", "ALGORITHM_UNSUPPORTED", f"{algorithm} is not supported here")
+        if algorithm not in ("TOKEN_ALGORITHM_JWT", "TOKEN_ALGORITHM_MACAROON"):  # a spec without the enum
+            raise StoreError(
+                "INVALID_ARGUMENT", "ALGORITHM_UNSUPPORTED", f"{shown(algorithm)} is not a token algorithm"
+            )
         answer, key = self.store.verify(body["credential"])
         if key is None:
             raise StoreError(
@@ -241,11 +245,14 @@ class TalosApp:
         ttl = parse_duration(body["ttl"]) if body.get("ttl") else dt.timedelta(hours=1)
         if key.expire_time is not None:
             ttl = min(ttl, key.expire_time - self.store.now())
-        token, claims, expires = self.signer.sign(key.actor_id, key.key_id, scopes, ttl)
+        if algorithm == "TOKEN_ALGORITHM_MACAROON":
+            token, claims, expires = self.macaroons.mint(key.actor_id, key.key_id, scopes, ttl)
+        else:
+            token, claims, expires = self.signer.sign(key.actor_id, key.key_id, scopes, ttl)
         return {
             "token": {
                 "token": token,
-                "algorithm": "TOKEN_ALGORITHM_JWT",
+                "algorithm": algorithm,
                 "expire_time": timestamp(expires),
                 "scopes": scopes,
                 "claims": claims,
