@@ -2,8 +2,8 @@
 
 http.server hands the header block to the email package's parser, which costs a fifth of the local server's
 own time per request. These fields follow the same limits (a line of at most 65536 bytes, at most 100
-lines) and the message syntax of RFC 9112: `name: value`, no whitespace in or after the name; a folded
-line (obs-fold) continues the previous value, joined with a space. A line that breaks that syntax is
+lines) and the message syntax of RFC 9112: `name: value`, no whitespace in or after the name, no bare CR or
+NUL; a folded line (obs-fold) continues the previous value, joined with a space. A line that breaks that syntax is
 refused (400), where the email parser would have dropped it and every field after it.
 """
 
@@ -71,6 +71,8 @@ def read_fields(stream: BinaryIO) -> RequestFields:
         if lines > MAX_FIELDS:
             raise HeadTooLarge("too many header lines")
         line = raw.decode("iso-8859-1").rstrip("\r\n")
+        if not line or "\r" in line or "\0" in line:  # a stray carriage return, a NUL (RFC 9112 forbids both)
+            raise HeadMalformed("a header line holds a bare CR or a NUL")
         if line[0] in " \t":  # obs-fold: the previous field's value goes on
             if not fields:
                 raise HeadMalformed("a header block starts with a folded line")

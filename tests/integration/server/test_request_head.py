@@ -37,7 +37,17 @@ def status_and_reason(answer: bytes) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    "line", [b"No colon here", b"Space Name: x", b"Trailing : x", b": no name", b" folded first: x"]
+    "line",
+    [
+        b"No colon here",
+        b"Space Name: x",
+        b"Trailing : x",
+        b": no name",
+        b" folded first: x",
+        b"\r",
+        b"X-A: 1\r2",
+        b"X-B: \x00",
+    ],
 )
 def test_a_header_line_that_is_not_name_colon_value_is_400(server, line):
     answer = exchange(server, b"GET " + JWKS + b" HTTP/1.1\r\n" + line + b"\r\nHost: x\r\n\r\n")
