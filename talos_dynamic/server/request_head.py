@@ -1,9 +1,9 @@
 """The header fields of an HTTP/1.x request, read straight from the connection.
 
-http.server hands the header block to the email package's parser, which costs a fifth of the local server's
-own time per request. These fields follow the same limits (a line of at most 65536 bytes, at most 100
-lines) and the message syntax of RFC 9112: `name: value`, no whitespace in or after the name, no bare CR or
-NUL; a folded line (obs-fold) continues the previous value, joined with a space. A line that breaks that syntax is
+http.server hands the header block to the email package's parser, about a tenth of the local server's own
+CPU time per request. These fields follow the same limits (a line of at most 65536 bytes, at most 100 lines)
+and the message syntax of RFC 9112: `name: value`, no whitespace in or after the name, no bare CR or NUL; a
+folded line (obs-fold) continues the previous value, joined with a space. A line that breaks that syntax is
 refused (400), where the email parser would have dropped it and every field after it.
 """
 
