@@ -12,9 +12,12 @@
   * each schema's validator is built once (the stock factory builds it, deep copy of the format checker
     included, on every request);
   * every spec lookup is resolved once (jsonschema-path resolves $refs along the whole path on every read
-    unless its resolved cache is on).
+    unless its resolved cache is on), and each parameter states `deprecated` (a failed lookup is not cached);
+  * each operation's parameters are listed once (`_ListedParameters`), and openapi-core's own
+    `_get_parameter` checks each of them on every request.
   These use openapi-core names that are not its documented API (the factory's `create` signature,
-  `PathOperationServer`, `TemplateResult`, the casters factory's `types_caster`): the test
+  `PathOperationServer`, `TemplateResult`, the casters factory's `types_caster`, the validator's
+  `_get_parameters` and `_get_parameter`): the test
   tests/integration/server/test_openapi_core_compat.py compares every answer with stock openapi-core's and
   fails loudly if they change.
 """
