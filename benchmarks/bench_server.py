@@ -104,7 +104,7 @@ def caller(server: Server, batch: int, cpu: list[float]):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--batch", type=int, default=50, help="issue + get pairs per round")
     parser.add_argument("--also", nargs="*", default=[], metavar="COMMIT", help="more commits to measure")
     args = parser.parse_args()
