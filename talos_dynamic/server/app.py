@@ -7,24 +7,24 @@ encoding and shape (400: UTF-8, JSON, nesting depth), the spec (400), then the o
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hmac
 import json
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from ..bundled import TALOS_SPEC
 from ..rpc_status import ERROR_INFO_TYPE, GRPC_NUMBERS, GRPC_TO_HTTP
 from .faults import FAULTS, apply_fault
+from .macaroons import MacaroonMinter
 from .messages import capped, describe_problems, shown
 from .served_spec import Route, routes_for
 from .store import KeyStore, StoreError, parse_duration, timestamp
@@ -35,6 +35,7 @@ DOMAIN = "talos-dynamic.local"
 MAX_BODY_BYTES = 1024 * 1024  # a batch of 100 credentials is a few kB
 MAX_JSON_DEPTH = 32  # objects and arrays inside one another (free-form metadata included)
 BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 # Optional string query parameters where empty means unset (proto3; AIP-158: an empty page_token is page one).
 EMPTY_MEANS_UNSET = frozenset({"page_token", "filter", "update_mask"})
 logger = logging.getLogger("talos_dynamic.server")
@@ -73,16 +74,16 @@ class TalosApp:
         self.fault = fault
         self.store = KeyStore()
         self.signer = TokenSigner()
+        self.macaroons = MacaroonMinter()
         self.routes: list[Route] = routes_for(spec_path)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         headers: dict[str, str] = {}
-        handler = "none"
+        route = None
         try:
             request = _Request(environ)
-            with contextlib.suppress(StoreError):
-                handler = self._match(request)[0].handler
-            status, body = self.dispatch(request)
+            route, params = self._match(request)
+            status, body = self.dispatch(request, route, params)
         except StoreError as exc:
             status = exc.http_status or GRPC_TO_HTTP[exc.status]
             body = error_body(exc.status, exc.reason, exc.message, exc.metadata, exc.extra_details)
@@ -90,22 +91,26 @@ class TalosApp:
         except Exception as exc:  # an answer in the declared shape, never a bare traceback page
             logger.exception("local server: unexpected error")
             status, body = 500, error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}")
+        handler = route.handler if route is not None else "none"
         try:
             status, body, content_type = apply_fault(self.fault, handler, status, body, "application/json")
-            payload = json.dumps(body, allow_nan=False)
+            payload = json.dumps(body, allow_nan=False).encode()
         except Exception as exc:
             logger.exception("local server: cannot send the answer")
             status, content_type = 500, "application/json"
-            payload = json.dumps(error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}"))
-        response = Response(payload, status=status, headers=headers, content_type=content_type)
-        return response(environ, start_response)
+            payload = json.dumps(error_body("INTERNAL", "INTERNAL", f"internal error: {type(exc).__name__}")).encode()
+        start_response(
+            f"{status} {_REASONS.get(status, 'Unknown')}",
+            [("Content-Type", content_type), ("Content-Length", str(len(payload))), *headers.items()],
+        )
+        return [payload] if environ["REQUEST_METHOD"] != "HEAD" else []
 
-    def dispatch(self, request: Request) -> tuple[int, Any]:
-        route, params = self._match(request)
+    def dispatch(self, request: Request, route: Route, params: dict[str, str]) -> tuple[int, Any]:
+        """The status and body of a routed request, or a StoreError."""
         if route.admin and self.token is not None:
             self._authenticate(request)
         body = _read_body(request) if request.method not in ("GET", "DELETE") else None
-        problems = route.checker.unmarshal_request(_OpenAPIRequest(request)).errors
+        problems = list(route.checker.request_validator.iter_errors(_OpenAPIRequest(request, route, params)))
         if problems:
             message, violations = describe_problems(problems)
             raise StoreError(
@@ -219,11 +224,13 @@ class TalosApp:
         return {"results": [self.store.verify(item.get("credential") or "")[0] for item in body["requests"]]}
 
     def derive(self, body: dict[str, Any], params: dict[str, str], request: Request) -> Any:
-        algorithm = body.get("algorithm") or "TOKEN_ALGORITHM_JWT"
-        if algorithm == "TOKEN_ALGORITHM_UNSPECIFIED":
+        algorithm = body.get("algorithm") or "TOKEN_ALGORITHM_UNSPECIFIED"
+        if algorithm == "TOKEN_ALGORITHM_UNSPECIFIED":  # proto3: unset; the default is a JWT
             algorithm = "TOKEN_ALGORITHM_JWT"
-        if algorithm != "TOKEN_ALGORITHM_JWT":
-            raise StoreError("UNIMPLEMENTED", "ALGORITHM_UNSUPPORTED", f"{algorithm} is not supported here")
+        if algorithm not in ("TOKEN_ALGORITHM_JWT", "TOKEN_ALGORITHM_MACAROON"):  # a spec without the enum
+            raise StoreError(
+                "INVALID_ARGUMENT", "ALGORITHM_UNSUPPORTED", f"{shown(algorithm)} is not a token algorithm"
+            )
         answer, key = self.store.verify(body["credential"])
         if key is None:
             raise StoreError(
@@ -238,11 +245,14 @@ class TalosApp:
         ttl = parse_duration(body["ttl"]) if body.get("ttl") else dt.timedelta(hours=1)
         if key.expire_time is not None:
             ttl = min(ttl, key.expire_time - self.store.now())
-        token, claims, expires = self.signer.sign(key.actor_id, key.key_id, scopes, ttl)
+        if algorithm == "TOKEN_ALGORITHM_MACAROON":
+            token, claims, expires = self.macaroons.mint(key.actor_id, key.key_id, scopes, ttl)
+        else:
+            token, claims, expires = self.signer.sign(key.actor_id, key.key_id, scopes, ttl)
         return {
             "token": {
                 "token": token,
-                "algorithm": "TOKEN_ALGORITHM_JWT",
+                "algorithm": algorithm,
                 "expire_time": timestamp(expires),
                 "scopes": scopes,
                 "claims": claims,
@@ -253,22 +263,26 @@ class TalosApp:
         return {"jwks": self.signer.jwks()}
 
 
-class _OpenAPIRequest(WerkzeugOpenAPIRequest):
-    """The request as openapi-core sees it, without the empty query values that mean "unset", and with a
-    path segment of only dots (a key id "..", sent as %2E%2E) kept encoded: openapi-core joins the decoded
-    path to the host URL, which would read it as a dot segment."""
+class _OpenAPIRequest:
+    """The request as openapi-core reads it (its Request protocol): the route's path template as
+    `path_pattern`, the path parameter under the template's name, and no empty query values that mean
+    "unset"."""
 
-    def __init__(self, request: Request) -> None:
-        super().__init__(request)
-        self._path = "/".join(s.replace(".", "%2E") if s and not s.strip(".") else s for s in request.path.split("/"))
+    def __init__(self, request: Request, route: Route, params: dict[str, str]) -> None:
+        environ = request.environ  # the server's own address: the host header is the client's to choose
+        self.host_url = f"{environ['wsgi.url_scheme']}://{environ['SERVER_NAME']}:{environ['SERVER_PORT']}/"
+        self.path = request.path
+        self.path_pattern = route.template
+        self.method = request.method.lower()
+        self.body = request.get_data(cache=True)
+        self.content_type = request.content_type or "application/octet-stream"
         query = [(k, v) for k, v in request.args.items(multi=True) if v or k not in EMPTY_MEANS_UNSET]
         self.parameters = RequestParameters(
-            query=ImmutableMultiDict(query), header=self.parameters.header, cookie=self.parameters.cookie
+            query=ImmutableMultiDict(query),
+            header=request.headers,
+            cookie=request.cookies if "HTTP_COOKIE" in environ else {},
+            path={route.parameter: params["key_id"]} if route.parameter else {},
         )
-
-    @property
-    def path(self) -> str:
-        return self.get_path(self._path)
 
 
 def _read_body(request: Request) -> Any:

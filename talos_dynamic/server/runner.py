@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import SPEC_PATH, TalosApp, error_body
+from .request_head import HeadMalformed, HeadTooLarge, read_fields
 
 # What http.server itself refuses, before the app sees a request: (gRPC status, ErrorInfo reason, message).
 # The server's own messages are not used: they quote the request line back.
@@ -74,6 +75,44 @@ class _Handler(WSGIRequestHandler):
             self.wfile.write(payload)
         self.close_connection = True
 
+    def parse_request(self) -> bool:
+        """The request line and header fields, with http.server's rules and refusals (400, 431, 505), the
+        fields read by request_head instead of the email package."""
+        self.command, self.request_version, self.close_connection = None, "HTTP/0.9", True
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = self.requestline.split()
+        if not words:
+            return False
+        if len(words) >= 3:
+            version = _version(words[-1])
+            if version is None:
+                self.send_error(400)
+                return False
+            if version >= (2, 0):
+                self.send_error(505)
+                return False
+            self.request_version, self.close_connection = words[-1], version < (1, 1)
+        if len(words) not in (2, 3) or (len(words) == 2 and words[0] != "GET"):  # HTTP/0.9 knows only GET
+            self.send_error(400)
+            return False
+        self.command, self.path = words[0], words[1]
+        if self.path.startswith("//"):  # as http.server does (gh-87389): never read as a host name
+            self.path = "/" + self.path.lstrip("/")
+        try:
+            self.headers = read_fields(self.rfile)  # type: ignore[assignment]
+        except HeadTooLarge:
+            self.send_error(431)
+            return False
+        except HeadMalformed:
+            self.send_error(400)
+            return False
+        connection = (self.headers.get("Connection") or "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        return True
+
     def make_environ(self) -> dict[str, Any]:
         try:
             return super().make_environ()
@@ -124,20 +163,29 @@ class _Handler(WSGIRequestHandler):
         return started[0], started[1], b"".join(chunks)
 
     def _write(self, status: str, headers: list[tuple[str, str]], payload: bytes) -> None:
-        code_text, _, reason = status.partition(" ")
-        code = int(code_text)
-        self.send_response(code, reason)
+        """The status line, headers and body in one write: one segment, one wake-up of the client."""
+        code = int(status.partition(" ")[0])
+        self.log_request(code)
+        body = b"" if self.command == "HEAD" else payload
+        if self.request_version == "HTTP/0.9":  # no status line, no headers
+            self.wfile.write(body)
+            return
+        lines = [
+            f"{self.protocol_version} {status}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+        ]
         names = set()
         for name, value in headers:
-            self.send_header(name, value)
+            lines.append(f"{name}: {value}")
             names.add(name.lower())
+            if name.lower() == "connection" and value.lower() == "close":
+                self.close_connection = True
         if "content-length" not in names and code not in NO_BODY and code >= 200:
-            self.send_header("Content-Length", str(len(payload)))
+            lines.append(f"Content-Length: {len(payload)}")
         if self.close_connection and "connection" not in names:  # the client asked to close (or HTTP/1.0)
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
+            lines.append("Connection: close")
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def _run_closing(self) -> None:
         """werkzeug's own handling (a chunked or large body), which closes the connection after the answer."""
@@ -145,6 +193,15 @@ class _Handler(WSGIRequestHandler):
             super().run_wsgi()
         except _BadRequestTarget:
             self.send_error(400)
+
+
+def _version(text: str) -> tuple[int, int] | None:
+    """HTTP/major.minor as numbers (leading zeros ignored, at most 10 digits each), or None."""
+    name, _, number = text.partition("/")
+    major, dot, minor = number.partition(".")
+    if name != "HTTP" or not dot or not all(p.isdigit() and p.isascii() and len(p) <= 10 for p in (major, minor)):
+        return None
+    return int(major), int(minor)
 
 
 class _QuietHandler(_Handler):

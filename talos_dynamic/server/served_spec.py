@@ -21,7 +21,7 @@ from openapi_core import OpenAPI
 
 from ..bundled import TALOS_SPEC
 from ..spec.swagger2 import is_swagger2, upgrade
-from .openapi_core_compat import without_dotted_path_names
+from .openapi_core_compat import request_checker, without_dotted_path_names
 
 _PARAMETER = re.compile(r"{[^{}]*}")
 A = "/v2alpha1/admin"
@@ -53,14 +53,17 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @dataclass(frozen=True)
 class Route:
-    """One answered route: its method, a pattern capturing the path parameter, the handler, and the
-    openapi-core instance that checks its requests."""
+    """One answered route: its method, a pattern capturing the path parameter (as key_id), the handler, and
+    the openapi-core instance that checks its requests, with the path template and the path parameter's
+    name as that instance knows them."""
 
     method: str
     pattern: re.Pattern[str]
     handler: str
     admin: bool
     checker: OpenAPI
+    template: str
+    parameter: str | None
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -85,17 +88,22 @@ def routes_for(spec_path: Path) -> list[Route]:
 
 
 def _declared(document: dict[str, Any], source: Path) -> tuple[OpenAPI, list[tuple[str, str]]]:
-    declared = [
+    """The document's openapi-core checker and its (method, path template) pairs, as the checker names them."""
+    for method, path in _operations(document):
+        if (method, _PARAMETER.sub("{}", path)) not in TALOS_OPERATIONS:
+            raise ValueError(f"{source}: {method} {path} is not a Talos operation this local server implements")
+    document = _without_security(without_dotted_path_names(document))
+    return request_checker(document), _operations(document)
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
         (method.upper(), path)
         for path, item in (document.get("paths") or {}).items()
         if isinstance(item, dict)
         for method in item
         if method in _METHODS
     ]
-    for method, path in declared:
-        if (method, _PARAMETER.sub("{}", path)) not in TALOS_OPERATIONS:
-            raise ValueError(f"{source}: {method} {path} is not a Talos operation this local server implements")
-    return OpenAPI.from_dict(_without_security(without_dotted_path_names(document))), declared
 
 
 def _routes(declared: tuple[OpenAPI, list[tuple[str, str]]]) -> list[Route]:
@@ -104,7 +112,8 @@ def _routes(declared: tuple[OpenAPI, list[tuple[str, str]]]) -> list[Route]:
     for method, path in operations:
         handler, admin = TALOS_OPERATIONS[(method, _PARAMETER.sub("{}", path))]
         pattern = re.compile("(?P<key_id>[^/:]+)".join(re.escape(part) for part in _PARAMETER.split(path)))
-        routes.append(Route(method, pattern, handler, admin, checker))
+        names = _PARAMETER.findall(path)
+        routes.append(Route(method, pattern, handler, admin, checker, path, names[0][1:-1] if names else None))
     return routes
 
 
