@@ -24,6 +24,7 @@ from .call.pipeline import CallSettings
 from .call.validation import SchemaValidators
 from .errors import SpecError, TalosDynamicError
 from .explore.binding import bind_names
+from .spec.collector import collector_paused
 from .spec.documents import parse_text
 from .spec.model import Spec
 
@@ -47,7 +48,8 @@ class SpecBinding:
         self.spec = spec
         self.validators = settings.validators if settings.validators.spec is spec else SchemaValidators(spec)
         self.settings = dataclasses.replace(settings, validators=self.validators)
-        self.names, self.name_clashes = bind_names(spec.operations, reserved)
+        with collector_paused():  # listing a large spec's operations allocates thousands of objects
+            self.names, self.name_clashes = bind_names(spec.operations, reserved)
         self.bound: dict[int, Any] = {}
         self.generation = generation
         self.loaded_at = time.time()
