@@ -69,7 +69,7 @@ def test_mutated_talos_documents_fail_with_the_same_errors_either_way(documents)
             rng = random.Random(f"lazy-upgrade/{index}")
             document, done = bases[index % len(bases)].mutate(rng, rng.choice((1, 1, 2, 3)))
             lazy, eager = observations(load(document)), observations(load(document, eager=True))
-            assert lazy == eager, done
+            assert lazy == eager or repr(lazy) == repr(eager), done  # a NaN is unequal to itself (3.13)
             compared += 1
             failed += any(isinstance(seen, tuple) and seen[:1] == ("SpecError",) for seen in lazy)
     assert compared == 900 and failed > 100

@@ -231,7 +231,9 @@ def test_a_malformed_document_fails_with_the_same_error_at_the_same_pointer_eith
         warnings.simplefilter("ignore")
         for document, done in mutated_documents(600):
             lazy, eager = observations(load(document)), observations(load(document, eager=True))
-            assert lazy == eager, done
+            # repr as well: a NaN the mutator put in is unequal to itself, and Python 3.13's dataclass __eq__
+            # compares field by field (3.11's compared tuples, which take the same object as equal)
+            assert lazy == eager or repr(lazy) == repr(eager), done
             compared += 1
             failed += any(isinstance(seen, tuple) and seen[:1] == ("SpecError",) for seen in lazy)
     assert compared == 600 and failed > 100  # the mutations do break documents
