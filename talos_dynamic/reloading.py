@@ -24,7 +24,6 @@ from .call.pipeline import CallSettings
 from .call.validation import SchemaValidators
 from .errors import SpecError, TalosDynamicError
 from .explore.binding import bind_names
-from .spec.collector import collector_paused
 from .spec.documents import parse_text
 from .spec.model import Spec
 
@@ -48,8 +47,7 @@ class SpecBinding:
         self.spec = spec
         self.validators = settings.validators if settings.validators.spec is spec else SchemaValidators(spec)
         self.settings = dataclasses.replace(settings, validators=self.validators)
-        with collector_paused():  # listing a large spec's operations allocates thousands of objects
-            self.names, self.name_clashes = bind_names(spec.operations, reserved)
+        self.names, self.name_clashes = bind_names(spec.operations, reserved)
         self.bound: dict[int, Any] = {}
         self.generation = generation
         self.loaded_at = time.time()
