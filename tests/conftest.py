@@ -20,6 +20,20 @@ ADMIN_TOKEN = "test-admin-token-0123456789"
 pytest_plugins = ["tests.leak_guard"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory) -> Iterator[Path]:
+    """The suite's $XDG_CACHE_HOME: the command line's completion index, parsed documents and Hypothesis data
+    go to a temporary folder, never to the user's ~/.cache (commands run as subprocesses inherit it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """../shared as named by TALOS_DYNAMIC_SHARED: skip when unset, fail when it names a missing folder."""
