@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import inspect
 import json
 import os
@@ -199,6 +200,9 @@ def main() -> None:
             print(f"{shown:<42}{parse_ms}{wall * 1000:>11.1f}{ratios}")
     print("target: at most 1.50x the plain parse")
     print()
+    if importlib.util.find_spec("rfc3987_syntax") is not None:
+        print("note: rfc3987_syntax is installed (jsonschema[format-nongpl], bravado-core); jsonschema then builds its")
+        print("lark grammar on import, about 1 s, which the first docstring that checks an example's format pays")
     for label, path in (
         ("Kubernetes-shaped Swagger 2.0", kubernetes),
         ("GitHub", shared / "specs" / "github-api.github.com.json"),

@@ -8,6 +8,7 @@ sees it.
 from __future__ import annotations
 
 import json
+from gc import get_referents, is_tracked
 from typing import Any
 
 MAX_JSON_DEPTH = 100  # the default limit for JSON answers (`max_response_depth=`)
@@ -30,18 +31,17 @@ def loads_bounded(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
 
 
 def deeper_than(value: Any, limit: int) -> bool:
-    """Whether a parsed JSON value nests deeper than `limit` (checked level by level, without recursion; only
-    objects and arrays are visited)."""
-    level = [value] if type(value) in _CONTAINERS else []
-    depth = 1
-    while level:
-        if depth > limit:
-            return True
-        below = []
-        for node in level:
-            below += [child for child in (node.values() if type(node) is dict else node) if type(child) in _CONTAINERS]
-        level, depth = below, depth + 1
-    return False
+    """Whether a parsed JSON value (dicts, lists and atoms, nothing shared) nests deeper than `limit`.
 
-
-_CONTAINERS = (dict, list)  # what json.loads builds
+    Level by level, without recursion: gc.get_referents lists a whole level's members at once, and only the
+    containers the garbage collector tracks go down a level. CPython leaves a dict untracked while it holds
+    no container (json.loads builds every leaf object that way), so the leaves, most of a document, are
+    never visited one by one; the last level looks at every member, tracked or not."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    if limit < 1:
+        return bool(level)
+    for _ in range(limit - 1):
+        if not level:
+            return False
+        level = list(filter(is_tracked, get_referents(*level)))
+    return any(type(member) is dict or type(member) is list for member in get_referents(*level))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from ..errors import ConfigurationError, SpecError
+from ..json_depth import deeper_than
 from . import parsed_cache
 
 if TYPE_CHECKING:
@@ -190,16 +191,8 @@ def check_shape(document: Any, limits: SpecLimits, source: str) -> None:
 
 
 def _check_tree_depth(document: Any, limits: SpecLimits, source: str) -> None:
-    """check_shape for a tree (what json.loads returns: nothing shared, no cycles), faster: level by level,
-    each level's members listed at once by gc.get_referents (a dict's or a list's traversal visits them all)."""
-    from gc import get_referents
-
-    level = [document] if type(document) is dict or type(document) is list else []
-    for _ in range(limits.max_depth):
-        if not level:
-            return
-        level = [member for member in get_referents(*level) if type(member) is dict or type(member) is list]
-    if level:
+    """check_shape for a tree (what json.loads returns: nothing shared, no cycles), much faster."""
+    if deeper_than(document, limits.max_depth):
         raise too_deep(limits, source)
 
 

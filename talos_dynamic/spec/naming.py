@@ -26,8 +26,7 @@ def snake_case(name: str) -> str:
     Acronyms stay whole (APIKeys -> api_keys, GetJWKS -> get_jwks, OAuth2Token -> oauth2_token,
     IPv6Address -> ipv6_address); any character that is not a letter or digit separates words.
     """
-    words = _WORD.findall(name)
-    return safe_identifier("_".join(w.lower() for w in words))
+    return safe_identifier("_".join(_WORD.findall(name)).lower())
 
 
 def safe_identifier(name: str) -> str:

@@ -100,33 +100,44 @@ def secret_fields(resolver: Resolver, schema: Located | None, depth: int = 6) ->
     return known
 
 
-def _secrets(resolver: Resolver, schema: Located | None, found: set[str], depth: int, seen: set[str]) -> None:
-    if schema is None or depth < 0:
+def _secrets(resolver: Resolver, schema: Located, found: set[str], depth: int, seen: set[str]) -> None:
+    if depth < 0:
         return
     schema = resolver.resolve(schema)
-    if schema.ref in seen or not isinstance(schema.value, dict):
+    value = schema.value
+    if not isinstance(value, dict) or schema.ref in seen:
         return
     seen.add(schema.ref)
-    props = schema.get("properties")
-    if props is not None and isinstance(props.value, dict):
-        for name in props.value:
-            prop = resolver.resolve(props.child(name))
-            if (
-                isinstance(name, str)
-                and isinstance(prop.value, dict)
-                and (prop.value.get("writeOnly") is True or prop.value.get("format") == "password")
-            ):
+    props = value.get("properties")
+    if isinstance(props, dict):
+        for name, prop_value in props.items():
+            if not isinstance(prop_value, dict):
+                continue
+            prop = None
+            if "$ref" in prop_value:
+                prop = resolver.resolve(schema.child("properties", name))
+                prop_value = prop.value
+                if not isinstance(prop_value, dict):
+                    continue
+            if isinstance(name, str) and _is_secret(prop_value):
                 found.add(name.lower())
-            _secrets(resolver, prop, found, depth - 1, seen)
+            if not _NESTING.isdisjoint(prop_value):  # a leaf (most properties) has nothing more to walk
+                _secrets(resolver, prop or schema.child("properties", name), found, depth - 1, seen)
     for key in ("items", "additionalProperties"):
-        child = schema.get(key)
-        if child is not None and isinstance(child.value, dict):
-            _secrets(resolver, child, found, depth - 1, seen)
+        if isinstance(value.get(key), dict):
+            _secrets(resolver, schema.child(key), found, depth - 1, seen)
     for key in ("allOf", "oneOf", "anyOf"):
-        members = schema.get(key)
-        if members is not None and isinstance(members.value, list):
-            for index in range(len(members.value)):
-                _secrets(resolver, members.child(index), found, depth - 1, seen)
+        members = value.get(key)
+        if isinstance(members, list):
+            for index in range(len(members)):
+                _secrets(resolver, schema.child(key, index), found, depth - 1, seen)
+
+
+def _is_secret(schema: dict[str, Any]) -> bool:
+    return schema.get("writeOnly") is True or schema.get("format") == "password"
+
+
+_NESTING = frozenset({"properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "$ref"})
 
 
 def describe_type(resolver: Resolver, schema: Located | None, depth: int = 0) -> str:

@@ -220,10 +220,11 @@ def test_deep_json_text_is_a_spec_error(tmp_path, depth):
     assert error.source == str(spec)
 
 
+@pytest.mark.parametrize("innermost", ["[]", "{}", '{"leaf": "a dict of atoms, which CPython leaves untracked"}'])
 @pytest.mark.parametrize("wrap", ["[{}]", '{{"k": {}}}', '[1, "[[", {}, {{"a": 2}}, []]'])
-def test_json_nested_exactly_max_depth_loads_and_one_level_more_does_not(tmp_path, wrap):
+def test_json_nested_exactly_max_depth_loads_and_one_level_more_does_not(tmp_path, wrap, innermost):
     def nested(levels: int) -> str:  # the document itself is the first level
-        value = "[]"
+        value = innermost
         for _ in range(levels - 2):
             value = wrap.format(value)
         return '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, "x-deep": ' + value + "}"
