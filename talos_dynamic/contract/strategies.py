@@ -159,12 +159,14 @@ def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None
 
 PLAIN_OBJECT = frozenset({"type", "properties", "required", "additionalProperties", "description", "title"})
 PLAIN_ARRAY = frozenset({"type", "items", "minItems", "maxItems", "description", "title"})
+FREE_FORM_OBJECT = frozenset({"type", "additionalProperties", "minProperties", "maxProperties", "description", "title"})
+PLAIN_PATTERN = frozenset({"type", "pattern", "minLength", "maxLength", "description", "title"})
 
 
 def _strategy(schema: Any, leaf: Any) -> Any:
-    """Plain objects and arrays built directly (fixed_dictionaries, lists): hypothesis-jsonschema's own
-    object strategy costs tens of milliseconds a draw. Everything else (scalars, patterns, formats,
-    combinators, uniqueItems, ...) is hypothesis-jsonschema's."""
+    """Plain objects, free-form objects and arrays built directly (fixed_dictionaries, dictionaries, lists), and
+    plain patterns (pattern_strategy.py): hypothesis-jsonschema's own strategies for them cost milliseconds a
+    draw. Everything else (scalars, formats, combinators, uniqueItems, ...) is hypothesis-jsonschema's."""
     from hypothesis import strategies as st
 
     if not isinstance(schema, dict):
@@ -179,10 +181,35 @@ def _strategy(schema: Any, leaf: Any) -> Any:
             {name: _strategy(properties[name], leaf) for name in required},
             optional={name: _strategy(value, leaf) for name, value in properties.items() if name not in required},
         )
+    if kind == "object" and set(schema) <= FREE_FORM_OBJECT and isinstance(schema.get("additionalProperties"), dict):
+        low = schema.get("minProperties", 0)
+        high = schema.get("maxProperties", low + 3)
+        if isinstance(low, int) and isinstance(high, int) and low <= high:
+            return st.dictionaries(
+                st.text(), _strategy(schema["additionalProperties"], leaf), min_size=low, max_size=high
+            )
     if kind == "array" and set(schema) <= PLAIN_ARRAY and isinstance(schema.get("items"), dict):
         low = schema.get("minItems", 0)
         return st.lists(_strategy(schema["items"], leaf), min_size=low, max_size=schema.get("maxItems", low + 5))
+    if kind == "string" and set(schema) <= PLAIN_PATTERN and isinstance(schema.get("pattern"), str):
+        drawn = _pattern_text(schema)
+        if drawn is not None:
+            return drawn
     return leaf(schema)
+
+
+def _pattern_text(schema: dict[str, Any]) -> Any | None:
+    """Text for a string schema with a pattern (and lengths), from pattern_strategy; None to leave it to
+    hypothesis-jsonschema (st.from_regex)."""
+    from .pattern_strategy import pattern_strategy
+
+    drawn = pattern_strategy(schema["pattern"])
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if drawn is None or not isinstance(low, int) or not isinstance(high, int | None):
+        return None
+    if low or high is not None:
+        drawn = drawn.filter(lambda text: low <= len(text) and (high is None or len(text) <= high))
+    return drawn
 
 
 SCALAR = {"type": ["string", "integer", "boolean", "null"], "maxLength": 16}
