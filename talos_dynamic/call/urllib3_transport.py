@@ -111,10 +111,12 @@ class Urllib3Transport:
     def _proxy_for(self, origin: str, scheme: str) -> str | None:
         """The proxy for an origin as requests chooses it: the scheme's (else ALL_PROXY), unless NO_PROXY
         (host names, domains, IP addresses and CIDR blocks) names the host."""
-        from requests.utils import should_bypass_proxies
-
         proxy = self._proxies.get(scheme) or self._proxies.get("all")
-        if not proxy or should_bypass_proxies(origin, no_proxy=self._proxies.get("no", "")):
+        if not proxy:
+            return None
+        from requests.utils import should_bypass_proxies  # loaded only when a proxy is set
+
+        if should_bypass_proxies(origin, no_proxy=self._proxies.get("no", "")):
             return None
         return proxy if "://" in proxy else f"http://{proxy}"
 

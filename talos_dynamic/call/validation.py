@@ -170,6 +170,17 @@ class SchemaValidators:
                     entry.slow = self._compile(schema, direction)
         return entry.slow
 
+    def fast_verdict(self, schema: Located, value: Any, direction: str) -> bool | None:
+        """Whether `value` is valid, from the compiled fast path alone (jsonschema's validator, and its
+        import, only when the fast path is missing or cannot read the value): None when it cannot tell."""
+        fast = self._entry(schema, direction).fast
+        if fast is None:
+            return None
+        try:
+            return bool(fast(value))
+        except Exception:  # noqa: BLE001 - a value the fast path cannot read: jsonschema judges it
+            return None
+
     def _entry(self, schema: Located, direction: str) -> _Compiled:
         """The schema's validators for one direction: the fast path is compiled at once, jsonschema's when an
         answer needs the detailed violations."""

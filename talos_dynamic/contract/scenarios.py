@@ -3,16 +3,18 @@ calls every operation of the Talos spec at least once."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..call.arguments import ArgumentTable
 from ..client import AsyncBoundOperation, AsyncClient, BoundOperation, Client
 from ..errors import BadRequest, NotFound
+
+if TYPE_CHECKING:
+    import asyncio
 
 Step = Callable[[Client, dict[str, Any]], None]
 
@@ -216,6 +218,8 @@ async def run_scenario_async(
 ) -> list[CaseResult]:
     """run_scenario for an AsyncClient: the steps run in a worker thread, and every call they make is
     awaited by the AsyncClient on this event loop."""
+    import asyncio  # loaded for async scenarios only
+
     blocking = _Blocking(client, asyncio.get_running_loop())
     return await asyncio.to_thread(run_scenario, blocking, steps, progress)  # type: ignore[arg-type]
 
@@ -233,6 +237,8 @@ class _Blocking:
         loop = self._loop
 
         def call(**kwargs: Any) -> Any:
+            import asyncio
+
             return asyncio.run_coroutine_threadsafe(value(**kwargs), loop).result()
 
         return call

@@ -439,4 +439,11 @@ def simplest(schema: dict[str, Any]) -> Any:
     if kind in ("integer", "number"):
         low = schema.get("minimum")
         return low if isinstance(low, int | float) and not isinstance(low, bool) else 1
+    properties = schema.get("properties")
+    if kind == "object" and isinstance(properties, dict) and isinstance(schema.get("required"), list):
+        return {
+            name: simplest(properties[name]) if isinstance(properties[name], dict) else "x"
+            for name in schema["required"]
+            if name in properties
+        }
     return {"boolean": True, "array": [], "object": {}}.get(kind or "", "x")

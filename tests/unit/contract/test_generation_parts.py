@@ -125,3 +125,18 @@ def test_formats_the_format_checker_knows_get_only_values_it_accepts(monkeypatch
     draw()
     assert len(seen) >= 10
     assert all(iso.match(ttl) and len(tag) % 2 == 0 for ttl, tag in seen)
+
+
+def test_boundary_arrays_of_objects_hold_valid_items():
+    # Talos' batch verify: requests is an array of objects that each require a credential
+    schema = {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 3,
+        "items": {
+            "type": "object",
+            "required": ["credential"],
+            "properties": {"credential": {"type": "string", "minLength": 4}, "note": {"type": "string"}},
+        },
+    }
+    assert boundary_values(schema) == [[{"credential": "xxxx"}], [{"credential": "xxxx"}] * 3]
