@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rounds import interleaved, machine
+from rounds import compile_bytecode, interleaved, machine
 
 CLI = [sys.executable, "-m", "talos_dynamic.cli"]
 TARGET_MS = 200
@@ -91,6 +91,7 @@ def main() -> None:
     wall = {name: statistics.median(s["wall"]) * 1000 for name, s in samples.items()}
     floor, requests_ms = wall["python -c pass (floor)"], wall["python -c 'import requests'"]
     print(f"talos-dynamic start-up and TAB, median wall of {rounds} interleaved rounds of fresh processes; {machine()}")
+    print(compile_bytecode(sys.executable))
     width = max(len(name) for name in wall) + 2
     for name, ms in wall.items():
         ratios = (

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from rounds import compile_bytecode
+
 from talos_dynamic.bundled import TALOS_SPEC
 from talos_dynamic.server import start_server
 from talos_dynamic.server.faults import FAULTS
@@ -175,6 +177,7 @@ def main() -> None:
         raise SystemExit("schemathesis is not installed: pip install schemathesis (or pass --schemathesis PATH)")
     command = [args.schemathesis]
     print(f"nproc={os.cpu_count()} load={os.getloadavg()[0]:.1f} max-examples={args.max_examples} seed={args.seed}")
+    print(compile_bytecode(args.python))
     ours = start_up([args.python, "-m", "talos_dynamic.cli", "contract"], args.python)
     print(f"start-up (--help): talos-dynamic {ours:.2f} s, schemathesis {start_up([*command, 'run']):.2f} s")
     print(

@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 
-from rounds import interleaved, machine
+from rounds import compile_bytecode, interleaved, machine
 
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
@@ -38,6 +38,7 @@ def main() -> None:
     samples = interleaved(contenders, args.repeat, warmup=2)
     wall = {name: statistics.median(s["wall"]) for name, s in samples.items()}
     print(f"fresh interpreter each time, median of {args.repeat} interleaved rounds; {machine()}")
+    print(compile_bytecode(sys.executable))
     for name, seconds in wall.items():
         print(f"{name:<36}{seconds * 1000:>9.1f} ms")
     above = (wall["from talos_dynamic import Client"] - wall["import requests"]) * 1000

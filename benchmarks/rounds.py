@@ -44,3 +44,25 @@ def table(samples: dict[str, dict], baseline: str, kinds: tuple[str, ...] = ("wa
 def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"{os.cpu_count()} cores (nproc), load average {load:.1f}"
+
+
+def compile_bytecode(python: str) -> str:
+    """Compile talos_dynamic's modules to bytecode for `python`, as `pip install` does for an installed
+    package (and did for every peer measured): with PYTHONDONTWRITEBYTECODE set, an editable checkout would
+    otherwise compile each module from source in every fresh process. Returns a line for the output."""
+    import subprocess
+
+    done = subprocess.run(
+        [
+            python,
+            "-c",
+            "import compileall, os, talos_dynamic; compileall.compile_dir("
+            "os.path.dirname(talos_dynamic.__file__), quiet=1)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    state = "compiled" if done.returncode == 0 else f"not compiled ({done.stderr.strip()[-200:]})"
+    writes = "off" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    return f"talos_dynamic bytecode: {state} for {python} (PYTHONDONTWRITEBYTECODE: writing {writes})"
