@@ -6,8 +6,9 @@ Phases, in order, each within the budget (`max_cases` requests, `max_time` secon
 2. stateful: chains from OpenAPI links, or inferred create -> get -> update -> list -> delete -> get (404);
 3. auth: each operation that declares security, called without credentials, must not answer 2xx;
 4. negative: one broken rule per request (negative.py), each answered 4xx;
-5. positive: random valid calls from the schemas (Hypothesis with hypothesis-jsonschema), every failure
-   shrunk to the smallest request that still fails.
+5. positive: random valid calls from the schemas, every failure shrunk to the smallest request that still
+   fails: drawn by RandomValues (random_values.py) and shrunk by shrinking.py where every argument's schema
+   is plain, else by Hypothesis with hypothesis-jsonschema.
 Every answer goes through the contract checks. The same seed gives the same requests. Each finding
 keeps the smallest request that produced it, as a curl line with secrets masked.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import random
 import sys
 import time
 import traceback
@@ -33,7 +35,9 @@ from .cases import Case, CaseSender, Outcome
 from .findings import ContractConfig, Finding
 from .generate_options import DEFAULT_MAX_CASES
 from .negative import negative_cases
+from .random_values import RandomValues, plain
 from .scenarios import CaseResult
+from .shrinking import shrink
 from .stateful import find_chains, run_chain, value_at
 from .strategies import (
     ArgumentSchema,
@@ -42,6 +46,7 @@ from .strategies import (
     base_arguments,
     body_examples,
     boundary_values,
+    bounded,
 )
 
 PHASES = ("examples", "stateful", "auth", "negative", "positive")
@@ -119,7 +124,6 @@ def generate(
 ) -> GenerationRun:
     """Generate and send cases for every operation of a contract-mode client's spec; findings are recorded
     on client.contract (each kept once, with its smallest request)."""
-    _require_engine()
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
         raise ValueError(f"unknown phases {unknown}; phases are {', '.join(PHASES)}")
@@ -135,6 +139,8 @@ def generate(
     runner = None
     try:
         runner = _Runner(client, sender, budget, seed, chosen, ordered)
+        if "positive" in ordered and runner.needs_hypothesis():
+            _require_engine()
         units = [(phase, item) for phase in ordered for item in runner.items(phase)]
         for index, (phase, item) in enumerate(units, 1):
             result = runner.run(phase, item, units[index - 1 :])
@@ -167,6 +173,7 @@ def generate(
 
 def _require_engine() -> None:
     try:
+        _use_hypothesis_home()  # before anything Hypothesis computes once is stored
         import hypothesis  # noqa: F401
         import hypothesis_jsonschema  # noqa: F401
     except ImportError as error:
@@ -219,6 +226,12 @@ class _Runner:
         }
         self.leftovers: list[tuple[Any, Any]] = []
         self.cleanup = {"created": 0, "deleted": 0}
+
+    def needs_hypothesis(self) -> bool:
+        """Whether some operation's arguments are beyond the plain schemas RandomValues draws."""
+        return any(
+            not all(plain(bounded(argument.schema)) for argument in arguments) for arguments in self.arguments.values()
+        )
 
     def items(self, phase: str) -> list[Any]:
         if phase == "stateful":
@@ -332,10 +345,50 @@ class _Runner:
     def _positive(self, operation: Operation, share: int, problems: list[str]) -> None:
         if share <= 0:
             return
+        arguments = self.arguments[operation.name]
+        if all(plain(bounded(argument.schema)) for argument in arguments):
+            self._positive_random(operation, arguments, share, problems)
+        else:
+            self._positive_hypothesis(operation, arguments, share, problems)
+
+    def _positive_random(
+        self, operation: Operation, arguments: list[ArgumentSchema], share: int, problems: list[str]
+    ) -> None:
+        """Random valid calls drawn by RandomValues (plain schemas); each new kind of failure shrunk."""
+        rng = random.Random(self.seed + zlib.crc32(operation.name.encode()))
+        values = RandomValues(rng)
+        schemas = [(argument, bounded(argument.schema)) for argument in arguments]
+        shrunk: set[str] = set()
+        sent, limit = 0, share + min(SHRINK_CALLS, share)  # as for Hypothesis: shrinking may add to the share
+        for _ in range(share * 4):  # calls the spec's validator refuses are drawn again, not sent
+            if sent >= share or not self.budget.left():
+                return
+            kwargs = {a.name: values.value(schema) for a, schema in schemas if a.required or rng.random() < 0.5}
+            outcome = self._send(Case(operation, kwargs), problems)
+            sent += outcome.request is not None
+            for check in dict.fromkeys(f.check for f in outcome.errors if f.check not in shrunk):
+                shrunk.add(check)
+                spent = [0]
+
+                def still_fails(candidate: dict[str, Any], check: str = check, spent: list[int] = spent) -> bool | None:
+                    if not self.budget.left():
+                        return False
+                    tried = self._send(Case(operation, candidate), problems)
+                    if tried.request is None:
+                        return None
+                    spent[0] += 1
+                    return any(f.check == check for f in tried.errors)
+
+                shrink(kwargs, arguments, still_fails, min(SHRINK_CALLS, limit - sent))
+                sent += spent[0]
+
+    def _positive_hypothesis(
+        self, operation: Operation, arguments: list[ArgumentSchema], share: int, problems: list[str]
+    ) -> None:
+        """Random valid calls drawn by Hypothesis with hypothesis-jsonschema; failures shrunk by Hypothesis."""
         from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
         from hypothesis import seed as hypothesis_seed
 
-        arguments = self.arguments[operation.name]
         try:
             strategy = arguments_strategy(arguments)
         except Exception as error:  # noqa: BLE001 - a schema Hypothesis cannot generate from: say so, go on
@@ -430,24 +483,37 @@ def _failure(check: str) -> type[_CaseFailed]:
 
 
 # -- the command line ---------------------------------------------------------------------------------------
+_HYPOTHESIS_HOME: list[str] = []  # the folder run_generated chose for Hypothesis' data, while it runs
+
+
 @contextlib.contextmanager
 def _hypothesis_data_in_cache() -> Iterator[None]:
     """Hypothesis keeps what it computes once (Unicode tables for UTF-8 text: about a second; the constants of
     loaded modules) in a `.hypothesis` folder of the working directory, which the command would leave in the
     user's project and compute again in each fresh checkout. The command keeps it in the user's cache
     instead ($XDG_CACHE_HOME/talos-dynamic/hypothesis) unless HYPOTHESIS_STORAGE_DIRECTORY chooses, and puts
-    Hypothesis' default back afterwards."""
+    Hypothesis' default back afterwards. Hypothesis is pointed there when an operation first needs it
+    (_use_hypothesis_home): a run whose schemas are all plain never loads it."""
     if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
         yield
         return
-    from hypothesis.configuration import set_hypothesis_home_dir
-
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    set_hypothesis_home_dir(os.path.join(cache, "talos-dynamic", "hypothesis"))
+    _HYPOTHESIS_HOME.append(os.path.join(cache, "talos-dynamic", "hypothesis"))
     try:
         yield
     finally:
-        set_hypothesis_home_dir(None)
+        _HYPOTHESIS_HOME.pop()
+        configuration = sys.modules.get("hypothesis.configuration")
+        if configuration is not None:
+            configuration.set_hypothesis_home_dir(None)
+
+
+def _use_hypothesis_home() -> None:
+    """Point Hypothesis at the folder run_generated chose, if it chose one."""
+    if _HYPOTHESIS_HOME:
+        from hypothesis.configuration import set_hypothesis_home_dir
+
+        set_hypothesis_home_dir(_HYPOTHESIS_HOME[-1])
 
 
 def run_generated(

@@ -41,9 +41,10 @@ def json_schema(schema: Any, direction: str = "request", _path: tuple[int, ...] 
     """An inlined OpenAPI schema as plain JSON Schema, for generation.
 
     Requests leave readOnly properties out (responses writeOnly ones); `nullable: true` becomes a "null"
-    type; a 3.0 boolean exclusiveMinimum/Maximum becomes the numeric form; int32/int64 become bounds. A
-    recursive schema (inlined as a cycle) or one nested deeper than MAX_DEPTH is cut there: `{}`, any
-    value (the request validator still judges what is generated).
+    type (an enum still allows null only when it lists it, as OpenAPI 3.0.3 and the validator have it); a
+    3.0 boolean exclusiveMinimum/Maximum becomes the numeric form; int32/int64 become bounds. A recursive
+    schema (inlined as a cycle) or one nested deeper than MAX_DEPTH is cut there: `{}`, any value (the
+    request validator still judges what is generated).
     """
     if isinstance(schema, list):
         return [json_schema(item, direction, _path) for item in schema]
@@ -80,12 +81,10 @@ def json_schema(schema: Any, direction: str = "request", _path: tuple[int, ...] 
             out["minimum"] = low
         if "maximum" not in out and "exclusiveMaximum" not in out:
             out["maximum"] = high
-    if schema.get("nullable") is True:
+    if schema.get("nullable") is True:  # an enum allows null only when it lists it (OpenAPI 3.0.3)
         kind = out.get("type")
         if isinstance(kind, str):
             out["type"] = [kind, "null"]
-        if isinstance(out.get("enum"), list) and None not in out["enum"]:
-            out["enum"] = [*out["enum"], None]
     return out
 
 
@@ -101,8 +100,12 @@ def argument_schemas(client: Any, operation: Operation, table: ArgumentTable) ->
         schema = json_schema(validators.inlined(param.schema)) if param.schema is not None else {"type": "string"}
         if not isinstance(schema, dict):
             schema = {}
-        if param.location == "path":
+        if param.location == "path":  # a path segment cannot be empty
             schema = {**schema, **({"minLength": max(1, schema.get("minLength", 1))} if _is_text(schema) else {})}
+            if schema.get("type") == "array":
+                schema["minItems"] = max(1, schema.get("minItems", 1))
+            elif schema.get("type") == "object":
+                schema["minProperties"] = max(1, schema.get("minProperties", 1))
         if param.location in ("header", "cookie") and _is_text(schema) and "enum" not in schema:
             schema = {**schema, "pattern": HEADER_TEXT}
             schema.pop("format", None)
@@ -111,7 +114,10 @@ def argument_schemas(client: Any, operation: Operation, table: ArgumentTable) ->
     media = _body_media(operation)
     if body is not None and media is not None:
         schema = json_schema(validators.inlined(media.schema)) if media.schema is not None else {}
-        found.append(ArgumentSchema("body", schema if isinstance(schema, dict) else {}, body.required, "body"))
+        schema = schema if isinstance(schema, dict) else {}
+        if isinstance(schema.get("type"), list) and "null" in schema["type"]:  # body=None sends no body at all
+            schema = {**schema, "type": [kind for kind in schema["type"] if kind != "null"] or "object"}
+        found.append(ArgumentSchema("body", schema, body.required, "body"))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from talos_dynamic import Client
+from talos_dynamic.bundled import TALOS_SPEC
 from talos_dynamic.cli.main import main
 from talos_dynamic.contract.html_report import render_html
 from talos_dynamic.server import start_server
@@ -203,9 +206,10 @@ def test_the_domain_checks_take_a_severity_on_the_command_line():
     }
 
 
-def test_an_exception_inside_generation_is_an_error_of_the_run_not_a_pass(tmp_path, capsys, monkeypatch):
-    """A library clash (here: a strategy that raises while drawing) ends that case as an error: exit 5, the
-    report, JUnit and HTML say so, and the other cases still run."""
+@pytest.mark.parametrize("engine", ["random", "hypothesis"])
+def test_an_exception_inside_generation_is_an_error_of_the_run_not_a_pass(tmp_path, capsys, monkeypatch, engine):
+    """A library clash (here: drawing a value raises) ends that case as an error: exit 5, the report, JUnit
+    and HTML say so, and the other cases still run; with either engine of the positive phase."""
     from hypothesis import strategies as st
 
     from talos_dynamic.contract import generation
@@ -213,7 +217,11 @@ def test_an_exception_inside_generation_is_an_error_of_the_run_not_a_pass(tmp_pa
     def clash(_arguments):
         return st.just(None).map(lambda _: {}.missing_helper())  # AttributeError, as a changed internal API gives
 
-    monkeypatch.setattr(generation, "arguments_strategy", clash)
+    if engine == "hypothesis":
+        monkeypatch.setattr(generation, "plain", lambda _schema: False)  # every schema to Hypothesis
+        monkeypatch.setattr(generation, "arguments_strategy", clash)
+    else:
+        monkeypatch.setattr(generation.RandomValues, "value", lambda _self, _schema: {}.missing_helper())
     paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "xml", "html")}
     with start_server(token=ADMIN_TOKEN) as server:
         code = main(
@@ -241,9 +249,15 @@ def test_generate_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path)
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
     env.update(XDG_CACHE_HOME=str(cache), PYTHONPATH=os.pathsep.join(sys.path))
+    # the Talos spec with one schema beyond the plain ones, so that Hypothesis generates for that operation
+    document = copy.deepcopy(Client(TALOS_SPEC).spec.document)
+    media = document["paths"]["/v2alpha1/admin/apiKeys:verify"]["post"]["requestBody"]["content"]["application/json"]
+    media["schema"] = {"allOf": [media["schema"], {"not": {"required": ["unused"]}}]}
+    spec = tmp_path / "talos-with-allof.json"
+    spec.write_text(json.dumps(document))
     with start_server(token=ADMIN_TOKEN) as server:
-        command = [sys.executable, "-m", "talos_dynamic.cli", "contract", "--base-url", server.url]
-        command += ["--token", ADMIN_TOKEN, "--generate", "--max-cases", "40"]
+        command = [sys.executable, "-m", "talos_dynamic.cli", "contract", "--base-url", server.url, "--spec", str(spec)]
+        command += ["--token", ADMIN_TOKEN, "--generate", "--max-cases", "300"]
         done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode in (0, 1) and "Generated " in done.stdout, done.stdout + done.stderr
     assert list(work.iterdir()) == []
