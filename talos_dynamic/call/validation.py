@@ -171,14 +171,15 @@ class SchemaValidators:
         return entry.slow
 
     def fast_verdict(self, schema: Located, value: Any, direction: str) -> bool | None:
-        """Whether `value` is valid, from the compiled fast path alone (jsonschema's validator, and its
-        import, only when the fast path is missing or cannot read the value): None when it cannot tell."""
+        """True when the compiled fast path finds `value` valid; None when it cannot tell: no fast path, a
+        value it cannot read, or "invalid", which only means "ask the slow path" (a discriminator value
+        the mapping does not name, a pattern Python's re cannot compile)."""
         fast = self._entry(schema, direction).fast
         if fast is None:
             return None
         try:
-            return bool(fast(value))
-        except Exception:  # noqa: BLE001 - a value the fast path cannot read: jsonschema judges it
+            return True if fast(value) else None
+        except Exception:  # noqa: BLE001 - a value the fast path cannot read
             return None
 
     def _entry(self, schema: Located, direction: str) -> _Compiled:

@@ -178,9 +178,8 @@ class _Checker:
 
     def _rejects(self, schema: Any, value: Any, direction: str) -> bool:
         try:
-            verdict = self.validators.fast_verdict(schema, value, direction)
-            if verdict is not None:
-                return not verdict
+            if self.validators.fast_verdict(schema, value, direction):
+                return False  # valid: the mutation breaks no rule
             return bool(list(self.validators.validator(schema, direction).iter_errors(value)))
         except Exception:  # noqa: BLE001 - a schema the validator cannot judge: the case is not used
             return False

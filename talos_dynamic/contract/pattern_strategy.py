@@ -4,10 +4,11 @@ strategy built of plain strategies (constants, sampled characters, text, lists, 
 Hypothesis' own st.from_regex is general but slow to draw: about 6 ms a value for a Go duration pattern
 such as `^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$`, which made it the largest cost of a generated run. The
 plain subset of regular expressions (literals, character sets and their negation, `.`, groups, alternation,
-bounded or unbounded repeats, anchors at the ends) is read here into a small plan instead; anything else
-(lookarounds, backreferences, conditionals, word boundaries, anchors inside, \\D \\W \\S) gives None and the
-caller uses st.from_regex. Every string drawn contains a match, by construction: the characters drawn are a
-subset of what the pattern accepts (ASCII for \\d \\w \\s, no newline for `.`).
+bounded or unbounded greedy or lazy repeats, anchors at the ends) is read here into a small plan instead;
+anything else (lookarounds, backreferences, conditionals, word boundaries, anchors inside, atomic groups,
+possessive repeats, \\D \\W \\S) gives None and the caller uses st.from_regex. Every string drawn contains a
+match, by construction: the characters drawn are a subset of what the pattern accepts (ASCII for \\d \\w \\s,
+no newline for `.`, no surrogates).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ CATEGORIES = {
 }
 STARTS = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING)
 ENDS = (sre.AT_END, sre.AT_END_STRING)
-REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)  # not possessive ones, nor atomic groups: they match fewer strings
 CHARACTER = (sre.LITERAL, sre.NOT_LITERAL, sre.IN)
 ANY_BUT_NEWLINE = ("\n",)
+SURROGATES = (0xD800, 0xDFFF)
 
 
 # -- the plan: what to draw, read from the parse tree ------------------------------------------------------
@@ -116,8 +118,6 @@ class _Reader:
             if add_flags & re.IGNORECASE:
                 self.ignore_case = True
             return self.sequence(list(item))
-        if opcode is sre.ATOMIC_GROUP:
-            return self.sequence(list(value))
         if opcode in REPEATS:
             low, high, item = value
             item = list(item)
@@ -140,10 +140,17 @@ class _Reader:
         chosen, ranges = _members(value[1:] if negated else value, negated)
         if negated:
             return Chars(excluded=(*chosen, "\n"))
-        chosen = [c for c in chosen if not 0xD800 <= ord(c) <= 0xDFFF]  # no lone surrogates
+        chosen = [c for c in chosen if not SURROGATES[0] <= ord(c) <= SURROGATES[1]]  # no lone surrogates
+        ranges = [part for low, high in ranges for part in _without_surrogates(low, high)]
         if not chosen and not ranges:
-            raise _Unsupported("an empty character set")
+            raise _Unsupported("no character but surrogates, which UTF-8 cannot carry")
         return Chars(tuple(chosen), tuple(ranges))
+
+
+def _without_surrogates(low: int, high: int) -> list[tuple[int, int]]:
+    """A range of code points less the surrogates (D800-DFFF), as up to two ranges."""
+    parts = [(low, min(high, SURROGATES[0] - 1)), (max(low, SURROGATES[1] + 1), high)]
+    return [(start, end) for start, end in parts if start <= end]
 
 
 def _members(items: list[Any], negated: bool) -> tuple[list[str], list[tuple[int, int]]]:
@@ -210,35 +217,41 @@ def _characters(chars: Chars, st: Any) -> Any:
 ODD_CHARACTERS = "é中😀\u200b\t'\"<>&%/\\"  # what a server may mishandle: accents, CJK, astral, zero width, quoting
 
 
-def random_text(plan: Any, rng: random.Random, short: bool = False) -> str:
-    """One string of a plan, drawn with `rng`; `short` draws every repeat its fewest times."""
+def random_text(plan: Any, rng: random.Random, extreme: str = "") -> str:
+    """One string of a plan, drawn with `rng`; with `extreme` "short" (or "long") every repeat is drawn its
+    fewest (most) times and every alternation takes its shortest (longest) option."""
     if isinstance(plan, str):
         return plan
     if isinstance(plan, Chars):
         return random_character(plan, rng)
     if isinstance(plan, Alternatives):
-        options = plan.options
-        return random_text(min(options, key=_shortest) if short else rng.choice(options), rng, short)
+        if extreme:
+            pick = min if extreme == "short" else max
+            return random_text(pick(plan.options, key=lambda option: lengths(option)[extreme == "long"]), rng, extreme)
+        return random_text(rng.choice(plan.options), rng)
     if isinstance(plan, Repeat):
-        if short:
-            count = plan.low
+        if extreme:
+            count = plan.low if extreme == "short" else plan.high
         else:
             count = rng.choice((plan.low, plan.high)) if rng.random() < 0.25 else rng.randint(plan.low, plan.high)
-        return "".join(random_text(plan.item, rng, short) for _ in range(count))
-    return "".join(random_text(part, rng, short) for part in plan.parts)
+        return "".join(random_text(plan.item, rng, extreme) for _ in range(count))
+    return "".join(random_text(part, rng, extreme) for part in plan.parts)
 
 
-def _shortest(plan: Any) -> int:
-    """The length of the shortest string of a plan."""
+def lengths(plan: Any) -> tuple[int, int]:
+    """The lengths of the shortest and the longest string of a plan."""
     if isinstance(plan, str):
-        return len(plan)
+        return len(plan), len(plan)
     if isinstance(plan, Chars):
-        return 1
+        return 1, 1
     if isinstance(plan, Alternatives):
-        return min(_shortest(option) for option in plan.options)
+        found = [lengths(option) for option in plan.options]
+        return min(low for low, _ in found), max(high for _, high in found)
     if isinstance(plan, Repeat):
-        return plan.low * _shortest(plan.item)
-    return sum(_shortest(part) for part in plan.parts)
+        low, high = lengths(plan.item)
+        return plan.low * low, plan.high * high
+    found = [lengths(part) for part in plan.parts]
+    return sum(low for low, _ in found), sum(high for _, high in found)
 
 
 def random_character(chars: Chars, rng: random.Random) -> str:
@@ -252,9 +265,6 @@ def random_character(chars: Chars, rng: random.Random) -> str:
                 return text
         raise ValueError("no character outside the excluded set was found")
     if chars.ranges and (not chars.chosen or rng.random() < 0.5):
-        low, high = rng.choice(chars.ranges)
-        while True:
-            text = chr(rng.randint(low, high))
-            if not 0xD800 <= ord(text) <= 0xDFFF:
-                return text
+        low, high = rng.choice(chars.ranges)  # surrogates are never in a range
+        return chr(rng.randint(low, high))
     return rng.choice(chars.chosen)

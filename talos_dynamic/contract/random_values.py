@@ -20,7 +20,7 @@ import string
 import uuid
 from typing import Any
 
-from .pattern_strategy import ODD_CHARACTERS, pattern_plan, random_text
+from .pattern_strategy import ODD_CHARACTERS, lengths, pattern_plan, random_text
 
 SIZE_KEYWORDS = {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"}
 BOUND_KEYWORDS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
@@ -34,8 +34,9 @@ JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "array
 TEXT = string.ascii_letters + string.digits + " -_.~!*'()"
 WORDS = ("alpha", "beta", "gamma", "delta", "user", "svc", "x", "key", "test")
 UNBOUNDED_INTEGERS = (0, 1, -1, 2**31 - 1, -(2**31), 2**53 + 1, -(2**63))  # edges an unbounded integer tries
-MAX_EXTRA = 20  # a size with no maximum draws at most this many beyond its minimum
-PATTERN_TRIES = 20  # draws of a pattern until one fits the length limits too
+MAX_EXTRA = 20  # a size draws at most this many beyond its minimum in between the edges
+MAX_EDGE = 64  # and its upper edge at most this many (a maxLength of 2**31 is not drawn whole)
+PATTERN_TRIES = 50  # draws of a pattern until one fits the length limits too (the last ones at an extreme)
 
 
 def _datetime(rng: random.Random) -> str:
@@ -67,7 +68,7 @@ FORMATS = {
     "duration": lambda rng: "P{}DT{}H{}M{}S".format(*(rng.randint(0, 999) for _ in range(4))),
 }
 TEXT_FORMATS = frozenset({"password", "binary"})  # any text (within the lengths)
-NUMBER_FORMATS = frozenset({"int32", "int64", "float", "double"})  # json_schema() made them bounds
+NUMBER_FORMATS = frozenset({"int32", "int64", "float", "double"})  # no check (json_schema() bounds int32/int64)
 
 
 def plain(schema: Any) -> bool:
@@ -75,8 +76,8 @@ def plain(schema: Any) -> bool:
     if not isinstance(schema, dict) or not PLAIN_KEYWORDS.issuperset(schema):
         return False
     kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
-    if not all(isinstance(k, str) and k in JSON_TYPES for k in kinds):
+    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else _inferred(schema)
+    if not kinds or not all(isinstance(k, str) and k in JSON_TYPES for k in kinds):
         return False
     if any(not _number(schema[key]) for key in BOUND_KEYWORDS & set(schema)):
         return False
@@ -84,11 +85,7 @@ def plain(schema: Any) -> bool:
         return False
     if "enum" in schema and not (isinstance(schema["enum"], list) and schema["enum"]):
         return False
-    fmt = schema.get("format")
-    if fmt is not None and fmt not in FORMATS and fmt not in TEXT_FORMATS and fmt not in NUMBER_FORMATS:
-        return False
-    pattern = schema.get("pattern")
-    if pattern is not None and (not isinstance(pattern, str) or fmt is not None or pattern_plan(pattern) is None):
+    if not _possible(schema, kinds):
         return False
     properties = schema.get("properties", {})
     if not isinstance(properties, dict) or not all(plain(value) for value in properties.values()):
@@ -100,6 +97,38 @@ def plain(schema: Any) -> bool:
     if not (isinstance(extra, bool) or plain(extra)):
         return False
     return "items" not in schema or plain(schema["items"])
+
+
+def _possible(schema: dict[str, Any], kinds: list[str]) -> bool:
+    """Whether the generator meets the schema's format, pattern, lengths and bounds together (else Hypothesis,
+    or nobody, can)."""
+    if "const" in schema or "enum" in schema:
+        return True
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    fmt, pattern = schema.get("format"), schema.get("pattern")
+    if fmt is not None and fmt not in FORMATS and fmt not in TEXT_FORMATS and fmt not in NUMBER_FORMATS:
+        return False
+    if fmt in FORMATS and ("minLength" in schema or "maxLength" in schema):
+        return False  # a date-time or a uuid has the length it has
+    if pattern is not None:
+        plan = pattern_plan(pattern) if isinstance(pattern, str) and fmt is None else None
+        if plan is None:
+            return False
+        shortest, longest = lengths(plan)
+        if longest < low or (high is not None and shortest > high):
+            return False
+    if high is not None and high < low:
+        return False
+    if kinds == ["integer"]:
+        lowest, highest = _bounds(schema, integer=True)
+        if lowest is not None and highest is not None and lowest > highest:
+            return False
+    if kinds == ["number"]:
+        lowest, highest = _bounds(schema, integer=False)
+        exclusive = "exclusiveMinimum" in schema or "exclusiveMaximum" in schema
+        if lowest is not None and highest is not None and (lowest > highest or (exclusive and lowest >= highest)):
+            return False
+    return True
 
 
 def _number(value: Any) -> bool:
@@ -152,7 +181,7 @@ class RandomValues:
         if roll < 0.15:
             return low
         if roll < 0.25:
-            return high
+            return min(high, low + MAX_EDGE)
         return self.rng.randint(low, min(high, low + MAX_EXTRA))
 
     def text(self, schema: dict[str, Any]) -> str:
@@ -161,11 +190,12 @@ class RandomValues:
         pattern, fmt = schema.get("pattern"), schema.get("format")
         if pattern is not None:
             plan = self._plans.get(pattern) or self._plans.setdefault(pattern, pattern_plan(pattern))
-            for attempt in range(PATTERN_TRIES):  # then the shortest the pattern allows
-                drawn = random_text(plan, rng, short=attempt == PATTERN_TRIES - 1)
+            for attempt in range(PATTERN_TRIES):
+                extreme = "" if attempt < PATTERN_TRIES - 2 else "short" if attempt == PATTERN_TRIES - 2 else "long"
+                drawn = random_text(plan, rng, extreme)
                 if low <= len(drawn) and (high is None or len(drawn) <= high):
                     break
-            return drawn
+            return drawn  # may still miss the lengths: the validator then refuses the call, drawn again
         if fmt in FORMATS:
             return FORMATS[fmt](rng)
         size = self.size(schema, "minLength", "maxLength")
@@ -176,9 +206,7 @@ class RandomValues:
         low, high = _bounds(schema, integer=True)
         rng = self.rng
         if low is None and high is None:
-            return rng.choice(
-                (0, 1, -1, 2**31 - 1, -(2**31), 2**53 + 1, rng.randint(-1000, 1000), rng.randint(-1000, 1000))
-            )
+            return rng.choice(UNBOUNDED_INTEGERS) if rng.random() < 0.3 else rng.randint(-1000, 1000)
         low = int(low) if low is not None else int(high) - 1000
         high = int(high) if high is not None else low + 1000
         roll = rng.random()
@@ -192,7 +220,8 @@ class RandomValues:
         low = low if low is not None else high - 1000
         high = high if high is not None else low + 1000
         roll = rng.random()
-        value = low if roll < 0.15 else high if roll < 0.3 else rng.uniform(low, high)
+        share = rng.random()
+        value = low if roll < 0.15 else high if roll < 0.3 else low * (1 - share) + high * share  # never inf
         if ("exclusiveMinimum" in schema and value <= low) or ("exclusiveMaximum" in schema and value >= high):
             value = (low + high) / 2
         return value
@@ -200,23 +229,39 @@ class RandomValues:
     def object(self, schema: dict[str, Any]) -> dict[str, Any]:
         rng = self.rng
         properties = schema.get("properties", {})
-        required = set(schema.get("required", []))
-        out = {name: self.value(sub) for name, sub in properties.items() if name in required or rng.random() < 0.5}
+        required = [name for name in schema.get("required", []) if isinstance(name, str)]
         extra = schema.get("additionalProperties", True)
-        if isinstance(extra, dict) and not properties:
-            for _ in range(self.size(schema, "minProperties", "maxProperties")):
-                out[self.text({"maxLength": 12})] = self.value(extra)
-        for name in required - set(out):  # a required name the properties do not describe: any value
-            out[name] = self.scalar()
-        for name in [name for name in properties if name not in out][
-            : max(0, schema.get("minProperties", 0) - len(out))
-        ]:
-            out[name] = self.value(properties[name])  # as many more as minProperties asks
-        while len(out) < schema.get("minProperties", 0) and extra is not False:
-            out[self.text({"minLength": 1, "maxLength": 12})] = (
-                self.value(extra) if isinstance(extra, dict) else self.scalar()
-            )
+        most = schema.get("maxProperties", len(properties) + len(required) + MAX_EXTRA)
+        out: dict[str, Any] = {}
+        for name in dict.fromkeys(required):  # in the schema's order: the same seed, the same object
+            out[name] = self.value(properties[name]) if name in properties else self.extra_value(extra)
+        optional = [name for name in properties if name not in out]
+        for name in optional:
+            if len(out) < most and rng.random() < 0.5:
+                out[name] = self.value(properties[name])
+        least = schema.get("minProperties", 0)
+        for name in optional:  # as many more as minProperties asks
+            if len(out) >= least:
+                break
+            if name not in out:
+                out[name] = self.value(properties[name])
+        if isinstance(extra, dict) and not properties:  # a free-form object
+            wanted = self.size(schema, "minProperties", "maxProperties")
+            for _ in range(wanted * 4):
+                if len(out) >= wanted:
+                    break
+                out.setdefault(self.text({"minLength": 1, "maxLength": 12}), self.value(extra))
+        for _ in range(least * 4):
+            if len(out) >= least or extra is False:
+                break
+            name = self.text({"minLength": 1, "maxLength": 12})
+            if name not in properties and name not in out:
+                out[name] = self.extra_value(extra)
         return out
+
+    def extra_value(self, extra: Any) -> Any:
+        """A value for a property the schema does not describe (additionalProperties)."""
+        return self.value(extra) if isinstance(extra, dict) else self.scalar()
 
     def scalar(self) -> Any:
         return self.value({"type": ["string", "integer", "boolean", "null"], "maxLength": 16})

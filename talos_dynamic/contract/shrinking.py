@@ -2,7 +2,8 @@
 shrinks its own cases).
 
 Greedy, one change at a time, simplest changes first: leave out an optional argument, then make one value
-simpler (the schema's simplest value, half a string, half a list, an empty free-form object, zero) or leave
+simpler (the schema's simplest value, half a string or list, an empty free-form object, an integer moved
+toward the schema's simplest by halving the distance: a binary search for a boundary) or leave
 out an optional property (at any depth). Only changes that make the call's JSON shorter (or, as long,
 earlier in order) are tried, so shrinking always ends. A change is kept when the call it makes still fails
 the same check; a call the spec's validator refuses is never sent and costs nothing. It stops when no

@@ -35,6 +35,7 @@ class ArgumentSchema:
 
 
 MAX_DEPTH = 12  # how deep a generated value's schema is followed; deeper (or recursive) parts take any value
+CUT = {"x-cut": "recursive, or deeper than MAX_DEPTH"}  # any value; marked, so no fast engine takes it for plain
 
 
 def json_schema(schema: Any, direction: str = "request", _path: tuple[int, ...] = ()) -> Any:
@@ -43,15 +44,15 @@ def json_schema(schema: Any, direction: str = "request", _path: tuple[int, ...] 
     Requests leave readOnly properties out (responses writeOnly ones); `nullable: true` becomes a "null"
     type (an enum still allows null only when it lists it, as OpenAPI 3.0.3 and the validator have it); a
     3.0 boolean exclusiveMinimum/Maximum becomes the numeric form; int32/int64 become bounds. A recursive
-    schema (inlined as a cycle) or one nested deeper than MAX_DEPTH is cut there: `{}`, any value (the
-    request validator still judges what is generated).
+    schema (inlined as a cycle) or one nested deeper than MAX_DEPTH is cut there: CUT, any value (the
+    request validator still judges what is generated; Hypothesis draws such operations).
     """
     if isinstance(schema, list):
         return [json_schema(item, direction, _path) for item in schema]
     if not isinstance(schema, dict):
         return schema
     if id(schema) in _path or len(_path) > MAX_DEPTH:
-        return {}
+        return dict(CUT)
     _path = (*_path, id(schema))
     skip = "readOnly" if direction == "request" else "writeOnly"
     out: dict[str, Any] = {}

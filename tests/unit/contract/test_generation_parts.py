@@ -9,8 +9,9 @@ from talos_dynamic.call.prepare import PreparedRequest
 from talos_dynamic.call.transports import Response
 from talos_dynamic.contract.findings import Finding
 from talos_dynamic.contract.generation import smallest_per_key
+from talos_dynamic.contract.random_values import plain
 from talos_dynamic.contract.stateful import runtime_value
-from talos_dynamic.contract.strategies import boundary_values, bounded, json_schema
+from talos_dynamic.contract.strategies import CUT, boundary_values, bounded, json_schema
 
 
 def test_openapi_schemas_become_plain_json_schema_for_requests():
@@ -91,7 +92,8 @@ def test_a_recursive_schema_is_cut_where_it_repeats():
     node: dict = {"type": "object", "properties": {"name": {"type": "string"}}}
     node["properties"]["children"] = {"type": "array", "items": node}  # what inlining a recursive $ref gives
     converted = json_schema(node)
-    assert converted["properties"]["children"]["items"] == {}
+    assert converted["properties"]["children"]["items"] == CUT  # any value, and not a plain schema
+    assert not plain(bounded(converted))
     assert bounded(converted)["properties"]["children"]["maxItems"] == 5
 
 

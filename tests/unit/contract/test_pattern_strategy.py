@@ -21,7 +21,6 @@ PATTERNS = [
     r"^\w+@\w+\.[a-z]{2,}?$",
     r"^[^\"\\]*$",
     r"(?i)^abc$",
-    r"^x*+y$",  # possessive
     r"^$",
     r"",
 ]
@@ -64,6 +63,9 @@ def test_the_draws_vary_over_the_pattern():
         r"\bword\b",  # a word boundary
         r"^a^b$",  # an anchor inside
         r"^[\W]$",  # a category beyond the ASCII subset
+        r"^x*+y$",  # a possessive repeat matches fewer strings than a greedy one
+        r"^(?>a|ab)c$",  # so does an atomic group: "abc" does not match
+        "^[\ud800-\udbff][\udc00-\udfff]$",  # surrogates only: nothing UTF-8 can carry
         r"([",  # not a regular expression
     ],
 )

@@ -3,7 +3,10 @@ in between, that a seed repeats them, and how a failing call is shrunk."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -40,6 +43,12 @@ def test_every_talos_argument_is_plain():
         {"type": "string", "enum": []},
         {"type": "string", "format": "date", "pattern": "^2"},
         {"not": {"type": "null"}},
+        {"type": []},
+        {"type": "integer", "minimum": 0.2, "maximum": 0.8},  # no integer there
+        {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 1},
+        {"type": "string", "format": "hostname", "maxLength": 5},  # a format has the length it has
+        {"type": "string", "pattern": "^[a-z]{2,4}$", "minLength": 10},  # no string of the pattern is that long
+        {"type": "string", "pattern": "^[a-z0-9]+$", "minLength": 12},  # nor of the repeats the generator draws
     ],
 )
 def test_schemas_beyond_the_plain_subset_are_left_to_hypothesis(schema):
@@ -63,6 +72,11 @@ SCHEMAS = [
     },
     {"const": {"fixed": [1, 2]}},
     {},
+    {"type": "object", "properties": {"a": {}, "b": {}, "c": {}}, "maxProperties": 1},
+    {"type": "object", "required": ["x", "y"], "additionalProperties": {"type": "integer"}, "minProperties": 3},
+    {"type": "object", "properties": {"a": {"type": "integer"}}, "minProperties": 3},
+    {"type": "number", "minimum": -1.7e308, "maximum": 1.7e308},  # no overflow to infinity
+    {"type": "string", "pattern": "^[a-z0-9]+(-[a-z]+)?$", "minLength": 3, "maxLength": 6},
 ]
 
 
@@ -78,6 +92,25 @@ def test_sizes_and_bounds_reach_both_edges():
     assert {2, 9} <= lengths and len(lengths) == 8
     assert {-3, 6} <= set(draws(SCHEMAS[1]))  # exclusiveMaximum 7: 6 is the highest integer
     assert {1, 3} <= {len(value) for value in draws(SCHEMAS[5])}
+
+
+def test_a_huge_maximum_is_not_drawn_whole():
+    assert max(len(value) for value in draws({"type": "string", "format": "password", "maxLength": 2**31})) <= 64
+
+
+def test_the_same_seed_draws_the_same_values_whatever_the_hash_seed():
+    script = (
+        "import random; from talos_dynamic.contract.random_values import RandomValues;"
+        "v = RandomValues(random.Random(0));"
+        "print([v.value({'type': 'object', 'required': ['alpha', 'beta', 'gamma', 'delta', 'eps']}) for _ in range(5)])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and "alpha" in outputs.pop()
 
 
 def test_the_same_seed_draws_the_same_values_and_another_seed_others():
