@@ -134,6 +134,7 @@ class Translation:
         self._names: dict[tuple[int, bool], str] = {}
         self._done: dict[tuple[int, bool], dict[str, Any]] = {}
         self._active: set[tuple[int, bool]] = set()
+        self.exact = True  # False once a part is rendered whose "invalid" only means "ask the slow path"
 
     def render(self, schema: Any) -> Any:
         """The whole JSON Schema document: each schema reached more than once (or from itself) is rendered once,
@@ -260,6 +261,7 @@ class Translation:
         label = f"talos:pattern:{pattern}"
         if label not in self.formats:
             self.formats[label] = python_pattern(pattern)
+            self.exact = self.exact and compiles(pattern)
         return {"format": label}
 
     @staticmethod
@@ -271,6 +273,7 @@ class Translation:
     def _discriminator(self, discriminator: dict[str, Any], at_root: bool) -> Any:
         """The value's discriminating property picks the schema it must match (as openapi-schema-validator
         does); a value the mapping does not name is left to the slow path (the fast verdict is "invalid")."""
+        self.exact = False
         name = discriminator.get("propertyName")
         mapping = discriminator.get("mapping")
         if not isinstance(name, str) or not isinstance(mapping, dict):
@@ -317,6 +320,15 @@ def rfc3339_checked() -> bool:
     return True
 
 
+def compiles(pattern: str) -> bool:
+    """Whether Python's re compiles the pattern."""
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False
+    return True
+
+
 def python_pattern(pattern: str) -> Callable[[str], bool]:
     """A pattern as validation.py's `pattern` keyword reads it: Python's re.search. A pattern re cannot
     compile answers "invalid", so the slow path decides (it skips the pattern and says so once)."""
@@ -329,9 +341,11 @@ def python_pattern(pattern: str) -> Callable[[str], bool]:
 
 def compile_fast(
     schema: Any, direction: str, is_31: bool, format_checker: Callable[[], Any], target: Callable[[str], Any]
-) -> Callable[[Any], bool] | None:
-    """A function value -> True when valid (False or an exception: ask the slow path); None when this schema
-    has no fast path (jsonschema-rs missing, or the schema uses what the translation does not render)."""
+) -> tuple[Callable[[Any], bool], bool] | None:
+    """A function value -> True when valid (False or an exception: ask the slow path), and whether its False
+    is exact (no discriminator, no pattern Python cannot compile: the slow path would say "invalid" too);
+    None when this schema has no fast path (jsonschema-rs missing, or the schema uses what the translation
+    does not render)."""
     try:
         import jsonschema_rs
     except ImportError:
@@ -352,4 +366,4 @@ def compile_fast(
         )
     except Exception:  # a schema jsonschema-rs refuses (an ECMA-only construct, say): the slow path only
         return None
-    return validator.is_valid
+    return validator.is_valid, translation.exact

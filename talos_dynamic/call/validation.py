@@ -171,16 +171,17 @@ class SchemaValidators:
         return entry.slow
 
     def fast_verdict(self, schema: Located, value: Any, direction: str) -> bool | None:
-        """True when the compiled fast path finds `value` valid; None when it cannot tell: no fast path, a
-        value it cannot read, or "invalid", which only means "ask the slow path" (a discriminator value
-        the mapping does not name, a pattern Python's re cannot compile)."""
-        fast = self._entry(schema, direction).fast
-        if fast is None:
+        """Whether `value` is valid, from the compiled fast path alone (jsonschema is not loaded); None when
+        it cannot tell: no fast path, a value it cannot read, or "invalid" from a fast path whose "invalid"
+        only means "ask the slow path" (a discriminator, a pattern Python's re cannot compile)."""
+        entry = self._entry(schema, direction)
+        if entry.fast is None:
             return None
         try:
-            return True if fast(value) else None
+            valid = bool(entry.fast(value))
         except Exception:  # noqa: BLE001 - a value the fast path cannot read
             return None
+        return True if valid else False if entry.exact else None
 
     def _entry(self, schema: Located, direction: str) -> _Compiled:
         """The schema's validators for one direction: the fast path is compiled at once, jsonschema's when an
@@ -191,11 +192,11 @@ class SchemaValidators:
             with self._lock:
                 found = self._cache.get(key)
                 if found is None:
-                    found = _Compiled(self._compile_fast(schema, direction))
+                    found = _Compiled(*(self._compile_fast(schema, direction) or (None, False)))
                     self._cache[key] = found
         return found
 
-    def _compile_fast(self, schema: Located, direction: str) -> Callable[[Any], bool] | None:
+    def _compile_fast(self, schema: Located, direction: str) -> tuple[Callable[[Any], bool], bool] | None:
         self._dereferencer.check(schema)  # a schema no validator can use is a SpecError, fast path or not
         inlined = self.inlined(schema)
         if inlined is None:
@@ -293,10 +294,11 @@ class SchemaValidators:
 class _Compiled:
     """One schema's validators for one direction: the fast path (None when it has none) and jsonschema's."""
 
-    __slots__ = ("fast", "slow")
+    __slots__ = ("fast", "exact", "slow")
 
-    def __init__(self, fast: Callable[[Any], bool] | None) -> None:
+    def __init__(self, fast: Callable[[Any], bool] | None, exact: bool) -> None:
         self.fast = fast
+        self.exact = exact  # whether the fast path's "invalid" is the slow path's verdict too
         self.slow: Any = None
 
 

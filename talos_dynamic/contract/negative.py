@@ -178,8 +178,9 @@ class _Checker:
 
     def _rejects(self, schema: Any, value: Any, direction: str) -> bool:
         try:
-            if self.validators.fast_verdict(schema, value, direction):
-                return False  # valid: the mutation breaks no rule
+            verdict = self.validators.fast_verdict(schema, value, direction)
+            if verdict is not None:
+                return not verdict
             return bool(list(self.validators.validator(schema, direction).iter_errors(value)))
         except Exception:  # noqa: BLE001 - a schema the validator cannot judge: the case is not used
             return False

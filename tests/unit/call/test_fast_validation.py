@@ -112,3 +112,35 @@ def test_a_valid_answer_needs_no_jsonschema_and_an_invalid_one_keeps_its_message
     assert all(entry.slow is None for entry in client._validators._cache.values())
     violations = client.get_key().http.violations
     assert [(v.path, v.rule, v.message) for v in violations] == [("$.id", "type", "5 is not of type 'string'")]
+
+
+def test_the_fast_verdict_alone_says_invalid_only_where_jsonschema_would_agree():
+    """negative cases ask fast_verdict whether a mutation breaks a rule; an "invalid" that only means "ask the
+    slow path" (a discriminator, a pattern Python's re cannot compile) is no verdict."""
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Plain": {"type": "string", "pattern": "^[a-z]+$"},
+                "Ecma": {"type": "string", "pattern": "^\\p{L}+$"},  # \p: not Python's; jsonschema skips it
+                "Pet": {
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                    "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}},
+                },
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            }
+        },
+    }
+    client = Client(spec, base_url="http://api.test")
+    validators = client._validators
+
+    def verdict(name, value):
+        return validators.fast_verdict(client.spec.root.child("components", "schemas", name), value, REQUEST)
+
+    assert (verdict("Plain", "abc"), verdict("Plain", "123")) == (True, False)
+    assert verdict("Ecma", "abc") is None and verdict("Pet", {"kind": "dog"}) is None
+    assert all(entry.slow is None for entry in validators._cache.values())  # jsonschema was never asked
+    ecma = client.spec.root.child("components", "schemas", "Ecma")
+    assert slow_valid(validators, ecma, REQUEST, "abc")  # where the fast path said "invalid", jsonschema says valid
