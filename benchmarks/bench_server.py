@@ -58,7 +58,11 @@ class Server:
             self.port = sock.getsockname()[1]
         env = {**os.environ, "PYTHONPATH": str(tree)}
         command = [sys.executable, "-m", "talos_dynamic.cli", "serve", "--port", str(self.port), "--token", TOKEN]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # run from the tree itself: `python -m` puts the working directory first on sys.path, so a server started
+        # from this checkout's root would import this checkout's package whatever PYTHONPATH says
+        self.process = subprocess.Popen(
+            command, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         for _ in range(200):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
