@@ -216,6 +216,8 @@ class _Runner:
         self.phases = phases
         self.operations = operations
         self.arguments = {op.name: argument_schemas(client, op, ArgumentTable(op)) for op in operations}
+        # the positive phase's engine per operation: RandomValues when every argument's schema is plain
+        self.plain = {name: all(plain(bounded(a.schema)) for a in args) for name, args in self.arguments.items()}
         self.chains: list[dict[str, Any]] = []
         self.found_chains = find_chains(client)
         # creates whose resources can be deleted again: what the other phases create is cleaned up at the end
@@ -229,9 +231,7 @@ class _Runner:
 
     def needs_hypothesis(self) -> bool:
         """Whether some operation's arguments are beyond the plain schemas RandomValues draws."""
-        return any(
-            not all(plain(bounded(argument.schema)) for argument in arguments) for arguments in self.arguments.values()
-        )
+        return not all(self.plain.values())
 
     def items(self, phase: str) -> list[Any]:
         if phase == "stateful":
@@ -346,7 +346,7 @@ class _Runner:
         if share <= 0:
             return
         arguments = self.arguments[operation.name]
-        if all(plain(bounded(argument.schema)) for argument in arguments):
+        if self.plain[operation.name]:
             self._positive_random(operation, arguments, share, problems)
         else:
             self._positive_hypothesis(operation, arguments, share, problems)

@@ -13,6 +13,7 @@ no newline for `.`, no surrogates).
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -72,9 +73,11 @@ class _Unsupported(Exception):
     """The pattern uses something beyond the plain subset."""
 
 
+@functools.lru_cache(maxsize=1024)
 def pattern_plan(pattern: str) -> Sequence | None:
     """The plan of strings that contain a match of `pattern` (JSON Schema's rule: padding where the pattern
-    is not anchored), or None when the pattern is beyond the plain subset (or not a regular expression)."""
+    is not anchored), or None when the pattern is beyond the plain subset (or not a regular expression).
+    Cached: a plan is immutable, and the engines ask for the same patterns again and again."""
     try:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError, ValueError):

@@ -144,7 +144,6 @@ class RandomValues:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self._plans: dict[str, Any] = {}
 
     def value(self, schema: dict[str, Any]) -> Any:
         rng = self.rng
@@ -189,7 +188,7 @@ class RandomValues:
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         pattern, fmt = schema.get("pattern"), schema.get("format")
         if pattern is not None:
-            plan = self._plans.get(pattern) or self._plans.setdefault(pattern, pattern_plan(pattern))
+            plan = pattern_plan(pattern)
             for attempt in range(PATTERN_TRIES):
                 extreme = "" if attempt < PATTERN_TRIES - 2 else "short" if attempt == PATTERN_TRIES - 2 else "long"
                 drawn = random_text(plan, rng, extreme)

@@ -157,7 +157,7 @@ def value_strategy(schema: dict[str, Any], custom_formats: dict[str, Any] | None
     checker accepts, where it knows the format)."""
     from hypothesis_jsonschema import from_schema
 
-    formats = {name: _any_text_of(name) for name in _formats(schema) if name not in KNOWN_FORMATS}
+    formats = {name: _any_text_of(name) for name in keyword_values(schema, "format") if name not in KNOWN_FORMATS}
     formats.update(_format_strategies())
     formats.update(custom_formats or {})
     custom = {k: v for k, v in formats.items() if k not in KNOWN_FORMATS}
@@ -307,14 +307,15 @@ def _any_text_of(name: str) -> Any:
     return text.filter(lambda value: checker.conforms(value, name)) if name in checker.checkers else text
 
 
-def _formats(schema: Any) -> set[str]:
+def keyword_values(document: Any, keyword: str) -> set[str]:
+    """Every text value of `keyword` anywhere in a schema or document (every format, every pattern...)."""
     found: set[str] = set()
-    stack = [schema]
+    stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if isinstance(item.get("format"), str):
-                found.add(item["format"])
+            if isinstance(item.get(keyword), str):
+                found.add(item[keyword])
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

@@ -11,22 +11,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from talos_dynamic import Client
 from talos_dynamic.contract.pattern_strategy import pattern_strategy
+from talos_dynamic.contract.strategies import keyword_values
 
 from .documents import corpus_documents
-
-
-def patterns_of(document: object) -> set[str]:
-    found: set[str] = set()
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            if isinstance(value.get("pattern"), str):
-                found.add(value["pattern"])
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return found
 
 
 def test_every_pattern_in_the_corpus_draws_only_matching_strings(shared_dir):
@@ -34,7 +21,7 @@ def test_every_pattern_in_the_corpus_draws_only_matching_strings(shared_dir):
     for path in corpus_documents(shared_dir):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            patterns |= patterns_of(dict(Client(path, base_url="http://127.0.0.1:9").spec.document))
+            patterns |= keyword_values(dict(Client(path, base_url="http://127.0.0.1:9").spec.document), "pattern")
     drawn = {p: pattern_strategy(p) for p in sorted(patterns)}
     supported = {p: s for p, s in drawn.items() if s is not None}
     assert len(patterns) > 80 and len(supported) >= 0.9 * len(patterns), sorted(set(drawn) - set(supported))
